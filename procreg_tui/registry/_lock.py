@@ -1,0 +1,148 @@
+"""The registry lock: a POSIX record lock on a sidecar file, and who holds it.
+
+``fcntl`` record locks (taken through ``fasteners``) are honoured across hosts
+on NFS (by ``lockd`` on NFSv3, by the protocol itself on NFSv4) and are dropped
+by the kernel or the lock manager when their holder dies, so a killed process
+never leaves a stale lock behind. They belong to a process, not to a file
+handle: closing any descriptor of the lock file drops them, and a second handle
+in the same process would be granted the lock at once. A per-path thread lock
+in front of the file lock keeps handles within one process apart as well.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import fasteners
+
+from procreg_tui.registry._errors import LockTimeout, RegistryError, RegistryReadOnly
+
+_PROCESS_LOCKS: dict[str, threading.Lock] = {}
+_PROCESS_LOCKS_GUARD = threading.Lock()
+
+_HOLDER_LIMIT = 200
+
+
+def _forget_process_locks() -> None:
+    _PROCESS_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_forget_process_locks)
+
+
+def _process_lock(path: Path) -> threading.Lock:
+    """Return the one thread lock this process uses for the lock file ``path``."""
+    key = os.path.realpath(path)
+    with _PROCESS_LOCKS_GUARD:
+        return _PROCESS_LOCKS.setdefault(key, threading.Lock())
+
+
+def current_user() -> str:
+    """Return the name of the user running procreg, or their uid if unnamed."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return str(os.getuid())
+
+
+def utc_now() -> str:
+    """Return the current time as ISO 8601 in UTC, to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class RegistryLock:
+    """The exclusive lock every write to one registry file takes.
+
+    The lock lives in ``<registry>.lock``; after taking it the holder writes
+    ``user@host pid N since TIME`` to ``<registry>.lock.holder`` so that anyone
+    kept waiting can be told who to look for.
+    """
+
+    def __init__(self, registry_path: Path, timeout: float) -> None:
+        self.path = registry_path.with_name(registry_path.name + ".lock")
+        self.holder_path = registry_path.with_name(registry_path.name + ".lock.holder")
+        self.timeout = timeout
+        self._registry_path = registry_path
+
+    def holder(self) -> str | None:
+        """Return the last recorded holder of the lock, or ``None`` if unknown."""
+        try:
+            text = self.holder_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+
+        return text.strip()[:_HOLDER_LIMIT] or None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold the lock for the duration of the block.
+
+        Raises:
+            LockTimeout: the lock was not free within ``timeout`` seconds.
+            RegistryReadOnly: the lock file cannot be created or opened.
+            RegistryError: the file system refused the lock for another reason.
+        """
+        deadline = time.monotonic() + self.timeout
+        in_process = _process_lock(self.path)
+        if not in_process.acquire(timeout=self.timeout):
+            raise LockTimeout(self._registry_path, self.holder(), self.timeout)
+
+        try:
+            with self._file_lock(deadline):
+                self._record_holder()
+                yield
+        finally:
+            in_process.release()
+
+    @contextmanager
+    def _file_lock(self, deadline: float) -> Iterator[None]:
+        lock = fasteners.InterProcessLock(self.path)
+        try:
+            gotten = lock.acquire(
+                timeout=max(0.0, deadline - time.monotonic()),
+                delay=0.002,
+                max_delay=0.05,
+            )
+        except PermissionError as exc:
+            raise RegistryReadOnly(
+                self._registry_path, f"cannot open the lock file {self.path}: {exc}"
+            ) from exc
+        except (OSError, threading.ThreadError) as exc:
+            raise RegistryError(
+                f"cannot lock the registry {self._registry_path} "
+                f"through {self.path}: {exc}"
+            ) from exc
+        if not gotten:
+            lock._do_close()
+            raise LockTimeout(self._registry_path, self.holder(), self.timeout)
+
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _record_holder(self) -> None:
+        note = (
+            f"{current_user()}@{socket.gethostname()} pid {os.getpid()} "
+            f"since {utc_now()}\n"
+        )
+        # The note only improves the message of a lock timeout; failing to write
+        # it must not stop the write the lock protects.
+        try:
+            fd = os.open(self.holder_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        except OSError:
+            return
+        try:
+            os.write(fd, note.encode("utf-8", errors="replace"))
+        except OSError:
+            pass
+        finally:
+            os.close(fd)

@@ -1,0 +1,66 @@
+"""One stored definition with its id, revision, owner and times."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+API_PREFIX = "/api/process_definition/"
+
+
+def resource_uri(record_id: int) -> str:
+    """Return the original HTTP API's address of definition ``record_id``."""
+    return f"{API_PREFIX}{record_id}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A definition as the registry holds it.
+
+    ``definition`` is shared with the registry's parsed copy of the file, so it
+    must be treated as read-only: copy it (``copy.deepcopy``) before editing.
+    Times are ISO 8601 in UTC; ``deleted`` is the time it went to the trash, or
+    ``None`` while it is live. ``owner`` created it; ``updated_by`` made the
+    latest change.
+    """
+
+    id: int
+    definition: dict[str, Any]
+    revision: int
+    owner: str
+    created: str
+    updated: str
+    deleted: str | None = None
+    updated_by: str = ""
+
+    @property
+    def resource_uri(self) -> str:
+        """The address ``/api/process_definition/ID/`` of the original HTTP API."""
+        return resource_uri(self.id)
+
+    @classmethod
+    def from_document(cls, record_id: int, document: Mapping[str, Any]) -> Record:
+        """Build a record from its stored form (see ``to_document``)."""
+        return cls(
+            id=record_id,
+            definition=document["definition"],
+            revision=document["revision"],
+            owner=document["owner"],
+            created=document["created"],
+            updated=document["updated"],
+            deleted=document.get("deleted"),
+            updated_by=document.get("updated_by") or document["owner"],
+        )
+
+    def to_document(self) -> dict[str, Any]:
+        """Return the stored form: every field but the id, which is the key."""
+        return {
+            "definition": self.definition,
+            "revision": self.revision,
+            "owner": self.owner,
+            "created": self.created,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "updated_by": self.updated_by,
+        }

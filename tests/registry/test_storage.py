@@ -1,0 +1,352 @@
+"""The registry file: atomic writes, corrupt files, full disks, read-only files."""
+
+from __future__ import annotations
+
+import errno
+import getpass
+import json
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from tinydb import TinyDB
+
+from procreg_tui.registry import (
+    Registry,
+    RegistryCorrupt,
+    RegistryError,
+    RegistryReadOnly,
+    RegistryStorage,
+)
+
+
+def test_the_file_is_a_tinydb_database(registry: Registry, registry_path: Path) -> None:
+    """Plain TinyDB reads the definitions table procreg writes."""
+    registry.create({"exec": "ls"})
+
+    with TinyDB(registry_path) as database:
+        documents = database.table("definitions").all()
+
+    assert [(document.doc_id, document["definition"]) for document in documents] == [
+        (1, {"exec": "ls"})
+    ]
+
+
+def test_plain_tinydb_on_the_storage_writes_atomically(registry_path: Path) -> None:
+    """TinyDB used directly on RegistryStorage stores what it inserts."""
+    with TinyDB(registry_path, storage=RegistryStorage) as database:
+        database.insert({"name": "one"})
+
+    assert json.loads(registry_path.read_text())["_default"] == {"1": {"name": "one"}}
+
+
+def test_plain_tinydb_write_on_a_stale_copy_is_refused(registry_path: Path) -> None:
+    """A TinyDB write computed from a copy another process replaced is refused."""
+    with TinyDB(registry_path, storage=RegistryStorage) as database:
+        database.insert({"name": "one"})
+        storage = database.storage
+        tables = storage.read()
+        Registry.open(registry_path).create({"exec": "elsewhere"})
+
+        with pytest.raises(RegistryError, match="was changed by another process"):
+            storage.write(tables)
+
+    assert json.loads(registry_path.read_text())["definitions"]["1"]["definition"] == {
+        "exec": "elsewhere"
+    }
+
+
+def test_a_missing_file_is_an_empty_registry(registry_path: Path) -> None:
+    """Opening a path that does not exist gives no records and creates nothing."""
+    with Registry.open(registry_path) as registry:
+        assert registry.records() == []
+
+    assert not registry_path.exists()
+
+
+def test_a_file_that_does_not_parse_is_reported_and_kept(registry_path: Path) -> None:
+    """A syntax error is reported with line and column and the bytes stay."""
+    broken = b'{"definitions": {\n  "1": {"definition": {"exec": "ls"},,}\n}}\n'
+    registry_path.write_bytes(broken)
+
+    with pytest.raises(RegistryCorrupt) as caught:
+        Registry.open(registry_path)
+
+    assert (caught.value.path, caught.value.line, caught.value.column) == (
+        registry_path,
+        2,
+        38,
+    )
+    assert str(caught.value).startswith(f"{registry_path}:2:38: ")
+    assert registry_path.read_bytes() == broken
+
+
+def test_a_file_that_breaks_later_is_never_overwritten(
+    registry: Registry, registry_path: Path
+) -> None:
+    """A write to a registry whose file went bad refuses and leaves the bytes."""
+    registry.create({"exec": "ls"})
+    broken = b'{"definitions": '
+    registry_path.write_bytes(broken)
+
+    with pytest.raises(RegistryCorrupt) as caught:
+        registry.create({"exec": "cat"})
+
+    assert (caught.value.line, caught.value.column) == (1, 17)
+    assert registry_path.read_bytes() == broken
+
+
+@pytest.mark.parametrize(
+    ("content", "detail"),
+    [
+        (b"[1, 2]", "expected a JSON object of tables, found list"),
+        (b'{"definitions": []}', "table 'definitions' is not an object of documents"),
+        (
+            b'{"definitions": {"1": {"definition": "ls"}}}',
+            "definition 1: the definition is not a JSON object",
+        ),
+        (
+            b'{"definitions": {"x": {"definition": {}}}}',
+            "definition x: the id is not a positive integer",
+        ),
+    ],
+)
+def test_json_that_is_not_a_registry_is_refused(
+    registry_path: Path, content: bytes, detail: str
+) -> None:
+    """Valid JSON of the wrong shape is refused with what is wrong."""
+    registry_path.write_bytes(content)
+
+    with pytest.raises(RegistryCorrupt) as caught:
+        Registry.open(registry_path)
+
+    assert caught.value.detail.startswith(detail)
+    assert registry_path.read_bytes() == content
+
+
+def test_bytes_that_are_not_utf8_are_located(registry_path: Path) -> None:
+    """Bytes that are not UTF-8 are reported with their line and column."""
+    registry_path.write_bytes(b'{\n  "a\xff": {}\n}')
+
+    with pytest.raises(RegistryCorrupt) as caught:
+        Registry.open(registry_path)
+
+    assert (caught.value.line, caught.value.column) == (2, 5)
+
+
+def test_an_empty_file_is_an_empty_registry(registry_path: Path) -> None:
+    """A zero-byte file (from touch) opens as an empty registry and takes writes."""
+    registry_path.touch()
+
+    with Registry.open(registry_path) as registry:
+        assert registry.records() == []
+        assert registry.create({"exec": "ls"}).id == 1
+
+
+def _failing(errno_value: int, real: object, *, after_bytes: int = 0) -> object:
+    """Return a replacement for an os call that fails like a full disk."""
+    calls = {"bytes": 0}
+
+    def fail(*args: object) -> object:
+        if real is os.write and calls["bytes"] < after_bytes:
+            fd, data = args
+            calls["bytes"] += os.write(fd, bytes(data)[:after_bytes])  # type: ignore[arg-type, call-overload]
+            return calls["bytes"]
+        raise OSError(errno_value, os.strerror(errno_value))
+
+    return fail
+
+
+@pytest.mark.parametrize("call", ["write", "fsync", "replace"])
+def test_a_full_disk_leaves_the_file_intact(
+    registry: Registry, registry_path: Path, monkeypatch: pytest.MonkeyPatch, call: str
+) -> None:
+    """ENOSPC at any step of a write raises a clear error; the old file stays."""
+    registry.create({"exec": "ls"})
+    before = registry_path.read_bytes()
+    real = getattr(os, call)
+    monkeypatch.setattr(os, call, _failing(errno.ENOSPC, real, after_bytes=10))
+
+    with pytest.raises(RegistryError) as caught:
+        registry.create({"exec": "cat"})
+    monkeypatch.undo()
+
+    assert str(caught.value) == (
+        f"cannot write the registry {registry_path}: No space left on device; "
+        "the registry on disk is unchanged"
+    )
+    assert not isinstance(caught.value, RegistryReadOnly)
+    assert registry_path.read_bytes() == before
+    assert sorted(path.name for path in registry_path.parent.iterdir()) == [
+        "registry.json",
+        "registry.json.lock",
+        "registry.json.lock.holder",
+    ]
+    assert [record.definition for record in registry.records()] == [{"exec": "ls"}]
+    assert registry.create({"exec": "cat"}).id == 2
+
+
+def test_a_permission_error_while_writing_is_read_only(
+    registry: Registry, registry_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file system that refuses the new file reports the registry read-only."""
+    monkeypatch.setattr(os, "fsync", _failing(errno.EROFS, os.fsync))
+
+    with pytest.raises(RegistryReadOnly, match="Read-only file system"):
+        registry.create({"exec": "ls"})
+
+    monkeypatch.undo()
+    assert not registry_path.exists()
+
+
+def test_forced_read_only_refuses_every_write(registry_path: Path) -> None:
+    """A registry opened read-only says so and refuses each kind of change."""
+    with Registry.open(registry_path) as writable:
+        writable.create({"exec": "ls"})
+    before = registry_path.read_bytes()
+
+    with Registry.open(registry_path, read_only=True) as registry:
+        assert registry.read_only
+        assert registry.read_only_reason == "opened read-only"
+        assert [record.id for record in registry.records()] == [1]
+        changes = [
+            lambda: registry.create({"exec": "x"}),
+            lambda: registry.update(1, {"exec": "x"}, base_revision=1),
+            lambda: registry.delete(1),
+            lambda: registry.restore(1),
+            registry.purge,
+        ]
+        for change in changes:
+            with pytest.raises(RegistryReadOnly) as caught:
+                change()
+            assert str(caught.value) == (
+                f"the registry {registry_path} is read-only (opened read-only); "
+                "nothing was changed"
+            )
+
+    assert registry_path.read_bytes() == before
+
+
+_UNPRIVILEGED_CHECK = textwrap.dedent(
+    """
+    import os, sys
+    from procreg_tui.registry import Registry, RegistryReadOnly
+    if os.getuid() == 0:
+        os.setgid(65534)
+        os.setuid(65534)
+    registry = Registry.open(sys.argv[1])
+    print(registry.read_only)
+    print(registry.read_only_reason)
+    print([record.id for record in registry.records()])
+    try:
+        registry.create({"exec": "x"})
+    except RegistryReadOnly as exc:
+        print(exc)
+    """
+)
+
+
+def test_a_directory_the_user_cannot_write_opens_read_only(tmp_path: Path) -> None:
+    """A registry in a directory the user may not write opens read-only.
+
+    Root writes anywhere, so as root the check runs as the user ``nobody``.
+    """
+    shared = Path(os.environ.get("TMPDIR", "/tmp")) / f"procreg-ro-{os.getpid()}"
+    shared.mkdir(mode=0o755)
+    try:
+        path = shared / "registry.json"
+        with Registry.open(path) as registry:
+            registry.create({"exec": "ls"})
+        path.chmod(0o644)
+        (shared / "registry.json.lock").chmod(0o644)
+        shared.chmod(0o555)
+        before = path.read_bytes()
+
+        result = subprocess.run(
+            [sys.executable, "-c", _UNPRIVILEGED_CHECK, str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd="/",
+            env={
+                name: value
+                for name, value in os.environ.items()
+                if name not in {"LOGNAME", "USER", "LNAME", "USERNAME"}
+            },
+        )
+
+        assert result.returncode == 0, result.stderr
+        user = "nobody" if os.getuid() == 0 else getpass.getuser()
+        assert result.stdout.splitlines()[:3] == [
+            "True",
+            f"the directory {shared} is not writable by {user}",
+            "[1]",
+        ]
+        assert result.stdout.splitlines()[3].startswith(
+            f"the registry {path} is read-only"
+        )
+        assert path.read_bytes() == before
+    finally:
+        shared.chmod(0o755)
+        for child in shared.iterdir():
+            child.unlink()
+        shared.rmdir()
+
+
+def test_changed_on_disk_notices_another_handle(
+    registry: Registry, registry_path: Path
+) -> None:
+    """changed_on_disk is false after our own write, true after another's."""
+    registry.create({"exec": "ls"})
+    assert not registry.changed_on_disk()
+
+    with Registry.open(registry_path) as other:
+        other.create({"exec": "cat"})
+
+    assert registry.changed_on_disk()
+    assert [record.id for record in registry.records()] == [1, 2]
+    assert not registry.changed_on_disk()
+
+
+def test_reload_reads_a_file_edited_in_place(
+    registry: Registry, registry_path: Path
+) -> None:
+    """reload re-reads the file even when its identity gives no sign of change."""
+    registry.create({"exec": "ls"})
+    status = registry_path.stat()
+    text = registry_path.read_text().replace('"ls"', '"rm"')
+    registry_path.write_text(text)
+    os.utime(registry_path, ns=(status.st_atime_ns, status.st_mtime_ns))
+
+    registry.reload()
+
+    assert registry.get(1).definition == {"exec": "rm"}
+
+
+def test_a_new_file_keeps_the_old_files_mode(
+    registry: Registry, registry_path: Path
+) -> None:
+    """Replacing the file keeps its permission bits (a group-shared registry)."""
+    registry.create({"exec": "ls"})
+    registry_path.chmod(0o664)
+
+    registry.create({"exec": "cat"})
+
+    assert stat.S_IMODE(registry_path.stat().st_mode) == 0o664
+
+
+def test_files_left_by_a_killed_writer_are_removed(registry_path: Path) -> None:
+    """A half-written new file left behind is removed by the next writer."""
+    with Registry.open(registry_path) as registry:
+        registry.create({"exec": "ls"})
+    leftover = registry_path.parent / ".registry.json.0123456789ab.tmp"
+    leftover.write_bytes(b'{"defin')
+
+    with Registry.open(registry_path) as registry:
+        registry.create({"exec": "cat"})
+
+    assert not leftover.exists()
