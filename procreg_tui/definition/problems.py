@@ -48,7 +48,7 @@ class Problem:
 
     @property
     def json_path(self) -> str:
-        """Return the path written as ``$.input_adapter.input_parameters`` or ``$.argv[2]``."""
+        """Return the path in the ``$.input_adapter.input_type`` notation."""
         return format_path(self.path)
 
     def at(self, line: int | None, column: int | None) -> Problem:
@@ -74,7 +74,10 @@ class Problem:
 
 
 def format_path(path: JsonPath) -> str:
-    """Return ``path`` in the ``$.key[0]`` notation; keys that are not identifiers are quoted."""
+    """Return ``path`` in the ``$.key[0]`` notation.
+
+    Keys that are not identifiers are written quoted: ``$["my key"]``.
+    """
     parts = ["$"]
     for step in path:
         if isinstance(step, int):

@@ -1,0 +1,289 @@
+"""Every problem of one definition: schema, keys, secrets, size, adapters, variables."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import functools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from procreg_tui.definition.document import Document
+from procreg_tui.definition.errors import DefinitionError
+from procreg_tui.definition.parser import MAX_DEPTH, deeper_than
+from procreg_tui.definition.problems import JsonPath, Problem, Severity
+from procreg_tui.definition.schema import (
+    KEY_CODES,
+    path_name,
+    schema_problems,
+    shipped_schema,
+)
+
+SIZE_LIMIT = 1024
+"""Characters of JSON the original registry could store for one definition."""
+
+_SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|_KEY$", re.IGNORECASE)
+
+_KEY_CODES = KEY_CODES | {"unknown-key", "alias-key", "alias-conflict"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """The keys the schema names for one object of a definition."""
+
+    known: frozenset[str]
+    """Every key the schema lists, other spellings included."""
+    aliases: Mapping[str, str]
+    """Other spellings, each mapped to the key procreg prefers."""
+    children: Mapping[str, _Shape] = field(default_factory=dict)
+    """Shapes of the members that are objects with keys of their own."""
+
+
+@functools.cache
+def _definition_shape() -> _Shape:
+    """Return the shape of a definition, read from the shipped schema."""
+    return _shape_of(shipped_schema())
+
+
+def _shape_of(schema: Mapping[str, Any]) -> _Shape:
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    aliases = {
+        key: rule["x-canonical-key"]
+        for key, rule in properties.items()
+        if isinstance(rule, dict) and "x-canonical-key" in rule
+    }
+    children = {
+        key: _shape_of(rule)
+        for key, rule in properties.items()
+        if isinstance(rule, dict) and "properties" in rule
+    }
+    return _Shape(frozenset(properties), aliases, children)
+
+
+def validate(
+    definition: object,
+    *,
+    document: Document | None = None,
+    base_path: JsonPath = (),
+    bindings: Mapping[str, str] | None = None,
+) -> list[Problem]:
+    """Return every problem of one definition.
+
+    That is: schema errors, other spellings of keys, unknown keys, secrets
+    kept in plain text, the size, and the checks of the adapters and of
+    variable resolution. Paths are ``base_path`` (where the definition sits in
+    ``document``) followed by the place inside the definition; with a
+    ``document``, each problem also gets the line and column of the value (of
+    the key, for problems with a key). Never raises for any JSON value.
+    """
+    problems = lint(definition)
+    if isinstance(definition, dict):
+        from procreg_tui.adapters import adapter_problems  # noqa: PLC0415
+        from procreg_tui.resolve import variable_problems  # noqa: PLC0415
+
+        problems.extend(adapter_problems(definition))
+        problems.extend(variable_problems(definition, bindings))
+
+    if document is not None:
+        return [_placed(problem, document, base_path) for problem in problems]
+    if base_path:
+        return [problem.under(base_path) for problem in problems]
+    return problems
+
+
+def lint(definition: object) -> list[Problem]:
+    """Return the problems of ``definition`` that this area finds itself.
+
+    These are the schema errors, key spellings, unknown keys, secrets and
+    size; :func:`validate` adds those of the adapters and of resolution.
+    Never raises for any JSON value.
+    """
+    problems = schema_problems(definition)
+    if not isinstance(definition, dict):
+        return problems
+
+    _check_keys(definition, _definition_shape(), (), problems)
+    environment = definition.get("environment")
+    if isinstance(environment, dict):
+        _check_secrets(environment, problems)
+    _check_size(definition, problems)
+    return problems
+
+
+def fix_aliases(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a copy of ``definition`` with other spellings renamed.
+
+    ``args``, ``input_params`` and ``output_params`` become ``argv``,
+    ``input_parameters`` and ``output_parameters``, in place, keeping the
+    order of the keys; an other spelling next to an equal canonical value is
+    dropped. The given definition is not changed.
+
+    Raises:
+        DefinitionError: ``definition`` is not an object, or has both spellings
+            of a key with different values.
+    """
+    if not isinstance(definition, Mapping):
+        raise DefinitionError("a definition is a JSON object")
+
+    return _renamed(dict(definition), _definition_shape(), ())
+
+
+def _renamed(obj: dict[str, Any], shape: _Shape, path: JsonPath) -> dict[str, Any]:
+    """Return ``obj`` with the other spellings of ``shape`` renamed, recursively."""
+    fixed: dict[str, Any] = {}
+    for key, value in obj.items():
+        canonical = shape.aliases.get(key)
+        if canonical is not None and canonical in obj:
+            if obj[canonical] != value:
+                spelled, preferred = (
+                    path_name((*path, key)),
+                    path_name((*path, canonical)),
+                )
+                raise DefinitionError(
+                    f"{spelled} and {preferred} are both present with different "
+                    "values; remove one of them"
+                )
+            continue
+
+        name = canonical or key
+        child = shape.children.get(name)
+        if child is not None and isinstance(value, dict):
+            fixed[name] = _renamed(value, child, (*path, name))
+        else:
+            fixed[name] = copy.deepcopy(value)
+    return fixed
+
+
+def _check_keys(
+    obj: dict[str, Any], shape: _Shape, path: JsonPath, problems: list[Problem]
+) -> None:
+    """Report the other spellings and unknown keys of ``obj`` and its members."""
+    for key, value in obj.items():
+        if key not in shape.known:
+            problems.append(_unknown_key(key, shape, path))
+            continue
+
+        canonical = shape.aliases.get(key)
+        if canonical is not None:
+            problems.append(_alias(obj, key, canonical, path))
+        child = shape.children.get(canonical or key)
+        if child is not None and isinstance(value, dict):
+            _check_keys(value, child, (*path, key), problems)
+
+
+def _unknown_key(key: str, shape: _Shape, path: JsonPath) -> Problem:
+    where = f" in {path_name(path)}" if path else ""
+    preferred = sorted(name for name in shape.known if name not in shape.aliases)
+    close = difflib.get_close_matches(key, preferred, n=1, cutoff=0.6)
+    hint = f"; did you mean `{close[0]}`?" if close else "; procreg keeps it as it is"
+    return Problem(
+        Severity.WARNING,
+        (*path, key),
+        f"unknown key {_literal(key)}{where}{hint}",
+        "unknown-key",
+    )
+
+
+def _alias(obj: dict[str, Any], key: str, canonical: str, path: JsonPath) -> Problem:
+    spelled, preferred = path_name((*path, key)), path_name((*path, canonical))
+    if canonical not in obj:
+        return Problem(
+            Severity.WARNING,
+            (*path, key),
+            f"{spelled} is another spelling of {preferred}; rename it to "
+            f"`{canonical}` (procreg can fix the spelling for you)",
+            "alias-key",
+        )
+    if obj[canonical] == obj[key]:
+        return Problem(
+            Severity.WARNING,
+            (*path, key),
+            f"{spelled} repeats {preferred} with the same value; remove `{key}`",
+            "alias-key",
+        )
+    return Problem(
+        Severity.ERROR,
+        (*path, key),
+        f"{spelled} and {preferred} are both present with different values; "
+        f"keep only `{canonical}`",
+        "alias-conflict",
+    )
+
+
+def _check_secrets(environment: dict[str, Any], problems: list[Problem]) -> None:
+    """Report environment variables whose names say they hold a secret."""
+    for name, value in environment.items():
+        if isinstance(value, str) and value and _SECRET_NAME.search(name):
+            problems.append(
+                Problem(
+                    Severity.WARNING,
+                    ("environment", name),
+                    f"{path_name(('environment', name))} looks like a secret kept in "
+                    "plain text, readable by anyone who can read the registry; "
+                    "leave it out and let the process inherit it instead",
+                    "secret-in-plain-text",
+                )
+            )
+
+
+def _check_size(definition: dict[str, Any], problems: list[Problem]) -> None:
+    """Note a definition whose JSON is longer than the original registry stored."""
+    try:
+        encoded = orjson.dumps(definition)
+    except (orjson.JSONEncodeError, TypeError):
+        # Integers over 64 bits, unpaired surrogates and deep nesting are valid
+        # Python values that orjson refuses; the standard encoder measures them.
+        if deeper_than(definition, MAX_DEPTH):
+            problems.append(
+                Problem(
+                    Severity.ERROR,
+                    (),
+                    f"the definition nests arrays and objects more than {MAX_DEPTH} "
+                    "levels deep",
+                    "too-deep",
+                )
+            )
+            return
+        length = len(json.dumps(definition, ensure_ascii=False))
+    else:
+        # Bytes count at least the characters, so only long ones need decoding.
+        length = len(encoded)
+        if length > SIZE_LIMIT and not encoded.isascii():
+            length = len(encoded.decode("utf-8"))
+
+    if length > SIZE_LIMIT:
+        problems.append(
+            Problem(
+                Severity.INFO,
+                (),
+                f"the definition's JSON is {length:,} characters long, over the "
+                f"{SIZE_LIMIT:,} the original registry could store",
+                "definition-size",
+            )
+        )
+
+
+def _placed(problem: Problem, document: Document, base_path: JsonPath) -> Problem:
+    """Return ``problem`` under ``base_path``, at its line and column in ``document``.
+
+    A path the text does not hold (a required key that is missing) is placed
+    at the closest enclosing value that it does hold.
+    """
+    path = base_path + problem.path
+    place = document.locate(path, key=problem.code in _KEY_CODES)
+    probe = path
+    while place is None and probe:
+        probe = probe[:-1]
+        place = document.locate(probe)
+
+    placed = problem.under(base_path) if base_path else problem
+    return placed.at(*place) if place is not None else placed
+
+
+def _literal(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
