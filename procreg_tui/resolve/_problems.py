@@ -1,0 +1,117 @@
+"""Checks of a definition's variables, and sample values to resolve it with."""
+
+from __future__ import annotations
+
+from procreg_tui.definition.problems import Problem, Severity
+from procreg_tui.resolve._plan import Link, Plan, plan
+from procreg_tui.resolve._variables import Bindings, references, single_variable
+
+SAMPLE_FOLDER = "/tmp/procreg"
+"""Where sample bindings put the files of a definition's variables."""
+
+_SAMPLE_NAMES = {"input_file": "input", "output_file": "output"}
+
+
+def variable_problems(
+    definition: object, bindings: Bindings | None = None
+) -> list[Problem]:
+    """Return warnings about the variables of ``definition``.
+
+    A ``${name}`` in ``argv`` or in an adapter path that neither an adapter
+    nor ``bindings`` provides is reported at its place; so is an adapter path
+    variable that never appears in ``argv`` (the process never sees that
+    file). Never raises, whatever JSON value ``definition`` is.
+    """
+    parts = plan(definition)
+    provided = _provided(parts) | set(bindings or ())
+    problems: list[Problem] = []
+
+    for index, argument in enumerate(parts.arguments):
+        for name in dict.fromkeys(references(argument)):
+            if name not in provided:
+                problems.append(
+                    Problem(
+                        Severity.WARNING,
+                        (parts.arguments_key, index),
+                        f"${{{name}}} has no value: no adapter provides it and no"
+                        " binding sets it, so it stays as written.",
+                        "unbound-variable",
+                    )
+                )
+
+    for link in parts.links:
+        problems += _link_problems(link, provided)
+    return problems
+
+
+def sample_bindings(definition: object) -> dict[str, str]:
+    """Return sample values for every variable ``definition`` uses.
+
+    ``input_file`` is ``/tmp/procreg/input``, ``output_file`` is
+    ``/tmp/procreg/output`` and any other ``name`` is ``/tmp/procreg/<name>``.
+    Never raises, whatever JSON value ``definition`` is.
+    """
+    parts = plan(definition)
+    names: list[str] = []
+    for argument in parts.arguments:
+        names += references(argument)
+    for link in parts.links:
+        connection = link.connection
+        if connection is not None and connection.path is not None:
+            names += references(connection.path)
+
+    return {
+        name: f"{SAMPLE_FOLDER}/{_SAMPLE_NAMES.get(name, name)}"
+        for name in dict.fromkeys(names)
+    }
+
+
+def _provided(parts: Plan) -> set[str]:
+    """Return the variables the adapters of ``parts`` give a value."""
+    provided = set()
+    for link in parts.links:
+        if link.variable is not None:
+            provided.add(link.variable)
+        elif link.connection is None:
+            # An unknown kind may well provide what its parameters name.
+            for value in link.adapter.parameters.values():
+                name = single_variable(value) if isinstance(value, str) else None
+                if name is not None:
+                    provided.add(name)
+    return provided
+
+
+def _link_problems(link: Link, provided: set[str]) -> list[Problem]:
+    """Return the problems of one adapter's path."""
+    connection = link.connection
+    if connection is None or connection.path is None:
+        return []
+    path = link.adapter.path
+    if connection.path_parameter is not None:
+        path += (connection.path_parameter,)
+    direction = link.adapter.direction.value
+
+    if link.variable is not None:
+        if not link.unreached:
+            return []
+        return [
+            Problem(
+                Severity.WARNING,
+                path,
+                f"${{{link.variable}}} never appears in argv: the process is not told"
+                f" where its {direction} is.",
+                "unused-path-variable",
+            )
+        ]
+
+    return [
+        Problem(
+            Severity.WARNING,
+            path,
+            f"${{{name}}} has no value: no adapter provides it and no binding sets"
+            " it, so the path stays as written.",
+            "unbound-variable",
+        )
+        for name in dict.fromkeys(references(connection.path))
+        if name not in provided
+    ]

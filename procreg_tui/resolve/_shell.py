@@ -1,0 +1,92 @@
+"""The resolved command as one POSIX shell line that runs exactly that."""
+
+from __future__ import annotations
+
+import shlex
+
+from procreg_tui.resolve._resolution import Resolution
+
+_RUN_ARGUMENTS = ("sh", "-c", '"$@"', "sh")
+"""Runs its arguments as a command; used for an exec that ``env`` would misread."""
+
+
+def quote(word: str) -> str:
+    """Return ``word`` quoted so that ``sh`` reads it back as exactly one word.
+
+    Nothing in it is expanded: ``$``, backquotes, globs, spaces, newlines and
+    quotes all stay as they are; the empty string becomes ``''``.
+    """
+    return shlex.quote(word)
+
+
+def command_line(resolution: Resolution) -> str:
+    """Return the POSIX shell line that runs ``resolution`` exactly.
+
+    The line reads ``cd DIR && env NAME=VALUE... timeout SECS EXEC ARGS... <
+    IN > OUT``, each part present only when needed. The executable is always
+    started by a program (``env`` or ``timeout``) unless it is a path, so a
+    shell builtin, keyword or function of the same name never stands in for
+    it. A word holding a newline keeps it inside its quotes, so such a line
+    spans several lines of text and still is one command.
+    """
+    words: list[str] = []
+    if resolution.cwd is not None:
+        words += [*_change_directory(resolution.cwd), "&&"]
+
+    words += _program(resolution)
+    words += [quote(argument) for argument in resolution.argv[1:]]
+
+    for redirection in resolution.redirections:
+        words.append(f"{redirection.operator} {quote(redirection.target)}")
+
+    return " ".join(words)
+
+
+def _change_directory(cwd: str) -> list[str]:
+    """Return the ``cd`` words that enter ``cwd`` exactly as ``chdir`` would."""
+    words = ["cd"]
+    if ".." in cwd.split("/"):
+        # A logical cd would take "link/.." to the link's folder, not its parent.
+        words.append("-P")
+
+    if not cwd.startswith("/"):
+        # "./" keeps CDPATH out and a leading "-" from reading as an option.
+        cwd = "./" + cwd
+    words.append(quote(cwd))
+    return words
+
+
+def _program(resolution: Resolution) -> list[str]:
+    """Return the words that start the executable: env, timeout, then exec."""
+    executable = resolution.argv[0] if resolution.argv else ""
+    words: list[str] = []
+
+    assignments = [f"{name}={value}" for name, value in resolution.environment.items()]
+    if assignments:
+        words += ["env", *_end_of_options(assignments[0])]
+        words += [quote(assignment) for assignment in assignments]
+
+    if resolution.timeout is not None:
+        words += ["timeout", _seconds(resolution.timeout)]
+    elif assignments and "=" in executable:
+        # env would take the executable for one more assignment.
+        words += [quote(word) for word in _RUN_ARGUMENTS]
+    elif not assignments and "/" not in executable and "=" not in executable:
+        words += ["env", *_end_of_options(executable)]
+
+    if not words and "=" in executable:
+        # Unquoted, the shell would read NAME=VALUE as an assignment.
+        return ["'" + executable.replace("'", "'\"'\"'") + "'"]
+    return [*words, quote(executable)]
+
+
+def _end_of_options(word: str) -> list[str]:
+    """Return ``["--"]`` when ``word`` after ``env`` would read as an option."""
+    return ["--"] if word.startswith("-") else []
+
+
+def _seconds(timeout: int | float) -> str:
+    """Return ``timeout`` as a duration ``timeout(1)`` reads."""
+    if isinstance(timeout, float) and timeout.is_integer() and timeout < 1e15:
+        return str(int(timeout))
+    return repr(timeout)
