@@ -1,0 +1,90 @@
+"""Writing an export to a file: all at once, keeping permissions, or not at all."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from procreg_tui.export import ExportError, json_safe, write_atomically
+
+
+def test_write_replaces_the_file_and_keeps_its_permissions(tmp_path: Path) -> None:
+    """An existing file gets the new text and keeps its mode; no temporary is left."""
+    target = tmp_path / "backup.json"
+    target.write_text("old")
+    target.chmod(0o640)
+
+    write_atomically(target, "new ✓\n")
+
+    assert target.read_text(encoding="utf-8") == "new ✓\n"
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["backup.json"]
+
+
+def test_new_file_gets_the_permissions_the_umask_allows(tmp_path: Path) -> None:
+    """A new file is created 0666 less the umask, not the 0600 of a temporary."""
+    target = tmp_path / "new.json"
+    old = os.umask(0o022)
+    try:
+        write_atomically(target, "{}\n")
+    finally:
+        os.umask(old)
+
+    assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_full_disk_is_an_export_error_and_leaves_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk that fills up while writing raises ExportError; the old file stays."""
+    target = tmp_path / "backup.json"
+    target.write_text("old")
+
+    def full(descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(ExportError, match=r"cannot write .*backup\.json: No space"):
+        write_atomically(target, "new")
+
+    assert target.read_text() == "old"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["backup.json"]
+
+
+def test_missing_folder_is_an_export_error(tmp_path: Path) -> None:
+    """Writing into a folder that does not exist raises ExportError naming the file."""
+    target = tmp_path / "missing" / "backup.json"
+
+    with pytest.raises(ExportError, match=r"cannot write .*backup\.json: No such file"):
+        write_atomically(target, "new")
+
+
+def test_failed_replace_removes_the_temporary_and_keeps_the_file(
+    tmp_path: Path,
+) -> None:
+    """A target that is a folder cannot be replaced: error, nothing left behind."""
+    target = tmp_path / "folder"
+    target.mkdir()
+
+    with pytest.raises(ExportError, match="cannot write"):
+        write_atomically(target, "new")
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["folder"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"plain"', '"plain"'),
+        ('"del\x7f"', '"del\\u007f"'),
+        ('"csi\x9b31m"', '"csi\\u009b31m"'),
+        ('"line\u2028sep"', '"line\\u2028sep"'),
+        ('"ünï"', '"ünï"'),
+    ],
+)
+def test_json_safe_escapes_controls_json_leaves_raw(text: str, expected: str) -> None:
+    """DEL, C1 controls and line separators are escaped; other text is kept."""
+    assert json_safe(text) == expected
