@@ -1,0 +1,527 @@
+"""The headless commands: each takes a context and returns an exit status."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from procreg_tui.cli._context import Context
+from procreg_tui.cli._exit import ExitCode
+from procreg_tui.cli._parser import definition_id
+from procreg_tui.cli._sources import Found, Source, read_source
+from procreg_tui.cli._text import printable
+from procreg_tui.definition import (
+    DefinitionError,
+    Problem,
+    Severity,
+    fix_aliases,
+    format_path,
+    has_errors,
+    validate,
+    worst,
+)
+from procreg_tui.export import (
+    ExportFormat,
+    definition_label,
+    dumps_pretty,
+    export_text,
+    write_atomically,
+)
+from procreg_tui.registry import Record, list_document, paths
+from procreg_tui.resolve import command_line, resolve, sample_bindings, wiring
+
+
+def list_command(context: Context) -> int:
+    """Print one line per definition, or the list document with ``--json``."""
+
+    registry = context.registry()
+    options = context.options
+    if options.trash:
+        records = list(registry.trash())
+    elif options.all:
+        records = sorted([*registry.records(), *registry.trash()], key=_record_id)
+    else:
+        records = list(registry.records())
+    problems = [validate(record.definition) for record in records]
+
+    if options.json:
+        document = list_document(records)
+        for item, found in zip(document["objects"], problems, strict=True):
+            item["problems"] = [problem.to_json() for problem in found]
+        context.stdout.write(dumps_pretty(document) + "\n")
+        return ExitCode.OK
+
+    rows = [
+        (
+            str(record.id),
+            definition_label(record.definition) or "-",
+            _text_field(record.definition, "process_type"),
+            _text_field(record.definition, "application"),
+            _status(record, found),
+        )
+        for record, found in zip(records, problems, strict=True)
+    ]
+    for line in _columns(rows, right_aligned=(0,)):
+        context.write(line)
+    return ExitCode.OK
+
+
+def show_command(context: Context) -> int:
+    """Print one definition as indented JSON, or its whole record with ``--json``."""
+
+    record = context.registry().get(context.options.id)
+    if record.deleted is not None:
+        context.tell(
+            f"definition {record.id} is in the trash since {record.deleted}; "
+            f"'procreg restore {record.id}' brings it back"
+        )
+    if not context.options.json:
+        context.stdout.write(dumps_pretty(record.definition) + "\n")
+        return ExitCode.OK
+
+    document = {
+        "id": record.id,
+        "resource_uri": record.resource_uri,
+        "revision": record.revision,
+        "owner": record.owner,
+        "created": record.created,
+        "updated": record.updated,
+        "deleted": record.deleted,
+        "definition": record.definition,
+        "problems": [problem.to_json() for problem in validate(record.definition)],
+    }
+    context.stdout.write(dumps_pretty(document) + "\n")
+    return ExitCode.OK
+
+
+def validate_command(context: Context) -> int:
+    """Check registry entries and files; print every problem; 1 on any error."""
+
+    results: list[tuple[dict[str, Any], str, list[Problem]]] = []
+    targets: Sequence[str] = context.options.targets
+    if not targets:
+        records = list(context.registry().records())
+        for record in records:
+            results.append(_registry_result(record, validate(record.definition)))
+    for target in targets:
+        record_id = _registry_target(target)
+        if record_id is None:
+            source = read_source(target, context.stdin)
+            result = {"source": source.origin, "definitions": len(source.found)}
+            results.append((result, source.origin, source.all_problems()))
+        else:
+            record = context.registry().get(record_id)
+            results.append(_registry_result(record, validate(record.definition)))
+
+    everything = [problem for _, _, problems in results for problem in problems]
+    if context.options.json:
+        output = {
+            "valid": not has_errors(everything),
+            "results": [
+                {**result, "problems": [problem.to_json() for problem in problems]}
+                for result, _, problems in results
+            ],
+        }
+        context.stdout.write(dumps_pretty(output) + "\n")
+    else:
+        for _, where, problems in results:
+            for problem in problems:
+                context.write(located(where, problem))
+        checked = sum(_count_definitions(result) for result, _, _ in results)
+        context.tell(f"checked {_plural(checked, 'definition')}: {_tally(everything)}")
+    return ExitCode.FAILURE if has_errors(everything) else ExitCode.OK
+
+
+def render_command(context: Context) -> int:
+    """Print the command line of one definition, and its wiring with ``--wiring``."""
+
+    definition, where, problems = _one_definition(context, context.options.target)
+    if has_errors(problems):
+        for problem in problems:
+            if problem.severity is Severity.ERROR:
+                context.report(located(where, problem))
+        context.tell(f"{where} has errors; its command line cannot be rendered")
+        return ExitCode.FAILURE
+
+    bindings = dict(context.options.bindings)
+    if context.options.sample:
+        bindings = {**sample_bindings(definition), **bindings}
+    resolution = resolve(definition, bindings)
+    line = command_line(resolution)
+    drawn = wiring(definition, bindings)
+
+    if context.options.json:
+        output = {
+            "command_line": line,
+            "argv": list(resolution.argv),
+            "cwd": resolution.cwd,
+            "environment": dict(resolution.environment),
+            "timeout": resolution.timeout,
+            "unbound": sorted(resolution.unbound),
+            "wiring": drawn.to_json(),
+        }
+        context.stdout.write(dumps_pretty(output) + "\n")
+    else:
+        context.write_text(line + "\n")
+        if context.options.wiring:
+            context.write_text("\n" + "".join(f"{part}\n" for part in drawn.to_text()))
+    for name in sorted(resolution.unbound):
+        context.tell(
+            f"${{{name}}} has no value; give it with --set {name}=VALUE "
+            "(or --sample for a sample path)"
+        )
+    return ExitCode.OK
+
+
+def import_command(context: Context) -> int:
+    """Store every definition of the given files, or none of them; see ``--help``."""
+    options = context.options
+    sources: list[Source] = []
+    blocked = False
+    for name in options.files:
+        try:
+            sources.append(read_source(name, context.stdin))
+        except DefinitionError as error:
+            context.tell(str(error))
+            blocked = True
+
+    planned: list[tuple[Source, Found, Any]] = []
+    invalid = aliases = False
+    for source in sources:
+        problems = source.all_problems()
+        for problem in problems:
+            context.report(located(source.origin, problem))
+        context.tell(
+            f"{source.origin}: {_plural(len(source.found), 'definition')}, "
+            f"{_tally(problems)}"
+        )
+        blocked = blocked or has_errors(source.problems)
+        for item in source.found:
+            invalid = invalid or has_errors(item.problems)
+            aliases = aliases or any(p.code == _ALIAS_CODE for p in item.problems)
+            if not isinstance(item.definition, dict):
+                blocked = True
+                continue
+            try:
+                definition = (
+                    fix_aliases(item.definition)
+                    if options.fix_aliases
+                    else item.definition
+                )
+            except DefinitionError as error:
+                context.tell(f"{source.origin} {_json_path(item)}: {error}")
+                blocked = True
+                continue
+            planned.append((source, item, definition))
+
+    if aliases and not options.fix_aliases:
+        context.tell("--fix-aliases stores the canonical keys instead of the aliases")
+    if blocked or (invalid and not options.allow_invalid):
+        hint = ""
+        if invalid and not blocked and not options.allow_invalid:
+            hint = " (--allow-invalid stores definitions with errors anyway)"
+        context.tell(f"nothing was imported{hint}")
+        return ExitCode.FAILURE
+    if not planned:
+        context.tell("no definitions to import")
+        return ExitCode.OK
+
+    if options.dry_run:
+        stored: list[Record | None] = [None] * len(planned)
+    else:
+        stored = list(context.registry().create_many([d for _, _, d in planned]))
+    _print_imported(context, planned, stored)
+    verb = "would import" if options.dry_run else "imported"
+    context.tell(f"{verb} {_plural(len(planned), 'definition')}")
+    return ExitCode.OK
+
+
+def export_command(context: Context) -> int:
+    """Write the chosen definitions in the chosen format to stdout or a file."""
+    registry = context.registry()
+    options = context.options
+    if options.ids:
+        records = [registry.get(record_id) for record_id in options.ids]
+        deleted = [record.id for record in records if record.deleted is not None]
+        if deleted:
+            context.tell(
+                f"{_ids(deleted)} in the trash; restore before exporting; nothing "
+                "was written"
+            )
+            return ExitCode.FAILURE
+    else:
+        records = list(registry.records())
+
+    text = export_text(records, ExportFormat(options.format))
+    if options.output and options.output != "-":
+        write_atomically(Path(options.output), text)
+        context.tell(f"wrote {_plural(len(records), 'definition')} to {options.output}")
+    elif options.format == ExportFormat.SH:
+        context.write_text(text)
+    else:
+        context.stdout.write(text)
+    return ExitCode.OK
+
+
+def delete_command(context: Context) -> int:
+    """Move definitions to the trash, all given ids or none."""
+    registry = context.registry()
+    records = [registry.get(record_id) for record_id in _unique(context.options.ids)]
+    deleted = [record.id for record in records if record.deleted is not None]
+    if deleted:
+        context.tell(f"{_ids(deleted)} already in the trash; nothing was deleted")
+        return ExitCode.FAILURE
+
+    for record in records:
+        registry.delete(record.id)
+    ids = [record.id for record in records]
+    words = " ".join(str(record_id) for record_id in ids)
+    context.tell(
+        f"moved {_naming(ids)} to the trash; 'procreg restore {words}' undoes it"
+    )
+    return ExitCode.OK
+
+
+def restore_command(context: Context) -> int:
+    """Bring definitions back from the trash, all given ids or none."""
+    registry = context.registry()
+    records = [registry.get(record_id) for record_id in _unique(context.options.ids)]
+    live = [record.id for record in records if record.deleted is None]
+    if live:
+        context.tell(f"{_ids(live)} not in the trash; nothing was restored")
+        return ExitCode.FAILURE
+
+    for record in records:
+        registry.restore(record.id)
+    context.tell(f"restored {_naming([record.id for record in records])}")
+    return ExitCode.OK
+
+
+def purge_command(context: Context) -> int:
+    """Remove every definition in the trash for good."""
+    count = context.registry().purge()
+    context.tell(f"purged {_plural(count, 'definition')} from the trash")
+    return ExitCode.OK
+
+
+def paths_command(context: Context) -> int:
+    """Print where the registry, configuration and logs live; create nothing."""
+    places = paths(context.registry_path())
+    source = context.registry_source()
+    if context.options.json:
+        output = {
+            "registry": str(places.registry),
+            "registry_from": source,
+            "config": str(places.config),
+            "logs": str(places.log),
+        }
+        context.stdout.write(dumps_pretty(output) + "\n")
+        return ExitCode.OK
+
+    rows = [
+        ("registry", f"{places.registry}  ({source})"),
+        ("config", str(places.config)),
+        ("logs", str(places.log)),
+    ]
+    for line in _columns(rows):
+        context.write(line)
+    return ExitCode.OK
+
+
+COMMANDS: dict[str, Callable[[Context], int]] = {
+    "list": list_command,
+    "show": show_command,
+    "validate": validate_command,
+    "render": render_command,
+    "import": import_command,
+    "export": export_command,
+    "delete": delete_command,
+    "restore": restore_command,
+    "purge": purge_command,
+    "paths": paths_command,
+}
+"""Each subcommand's function."""
+
+
+_ALIAS_CODE = "alias-key"
+
+
+def located(where: str, problem: Problem) -> str:
+    """Return ``problem`` as ``where:line:column: severity: $.path: message``.
+
+    Line and column are left out when the problem has none (a definition read
+    from the registry rather than from text).
+    """
+    place = where
+    if problem.line is not None:
+        place = f"{where}:{problem.line}:{problem.column}"
+    return f"{place}: {problem.severity}: {problem.json_path}: {problem.message}"
+
+
+def _registry_result(
+    record: Record, problems: list[Problem]
+) -> tuple[dict[str, Any], str, list[Problem]]:
+    """Return the validate result of one registry entry."""
+    result = {"id": record.id, "resource_uri": record.resource_uri}
+    return result, f"#{record.id}", problems
+
+
+def _registry_target(target: str) -> int | None:
+    """Return the id ``target`` names, or ``None`` when it names a file.
+
+    A target that is an existing file is a file even when its name is a number.
+    """
+
+    if target == "-" or Path(target).exists():
+        return None
+    try:
+        return definition_id(target)
+    except argparse.ArgumentTypeError:
+        return None
+
+
+def _one_definition(context: Context, target: str) -> tuple[Any, str, list[Problem]]:
+    """Return the definition ``target`` names (an id or a file of exactly one).
+
+    Raises:
+        DefinitionError: the file cannot be read.
+        RecordNotFound: no definition has that id.
+        _Refused: the file holds no definition or more than one.
+    """
+
+    record_id = _registry_target(target)
+    if record_id is not None:
+        record = context.registry().get(record_id)
+        return record.definition, f"#{record.id}", validate(record.definition)
+
+    source = read_source(target, context.stdin)
+    if len(source.found) != 1:
+        for problem in source.problems:
+            context.report(located(source.origin, problem))
+        raise Refused(
+            f"{source.origin} holds {_plural(len(source.found), 'definition')}; "
+            "render needs exactly one"
+        )
+    return source.found[0].definition, source.origin, source.all_problems()
+
+
+class Refused(Exception):  # noqa: N818 - a refusal, reported as a message
+    """A command cannot do what was asked; the message says why."""
+
+
+def _print_imported(
+    context: Context,
+    planned: Sequence[tuple[Source, Found, Any]],
+    stored: Sequence[Record | None],
+) -> None:
+    """Print what was (or would be) stored: id, label, and where it came from."""
+    if context.options.json:
+        output = [
+            {
+                "id": record.id if record else None,
+                "resource_uri": record.resource_uri if record else None,
+                "source": source.origin,
+                "path": _json_path(item),
+            }
+            for (source, item, _), record in zip(planned, stored, strict=True)
+        ]
+        context.stdout.write(dumps_pretty(output) + "\n")
+        return
+
+    rows = [
+        (
+            str(record.id) if record else "-",
+            definition_label(definition) if isinstance(definition, dict) else "-",
+            f"{source.origin} {_json_path(item)}" if item.path else source.origin,
+        )
+        for (source, item, definition), record in zip(planned, stored, strict=True)
+    ]
+    for line in _columns(rows, right_aligned=(0,)):
+        context.write(line)
+
+
+def _json_path(item: Found) -> str:
+
+    return format_path(item.path)
+
+
+def _status(record: Record, problems: Iterable[Problem]) -> str:
+    """Return the validity mark of a listed definition."""
+
+    if record.deleted is not None:
+        return "deleted"
+    severity = worst(problems)
+    if severity is Severity.ERROR:
+        return "invalid"
+    if severity is Severity.WARNING:
+        return "warnings"
+    return "ok"
+
+
+def _text_field(definition: Any, key: str) -> str:
+    """Return a definition's text field for a listing, ``-`` when absent."""
+    value = definition.get(key) if isinstance(definition, dict) else None
+    return value if isinstance(value, str) and value else "-"
+
+
+def _columns(
+    rows: Sequence[Sequence[str]], right_aligned: Sequence[int] = ()
+) -> list[str]:
+    """Return ``rows`` as lines of columns two spaces apart, padded to align."""
+
+    cells = [[printable(cell) for cell in row] for row in rows]
+    if not cells:
+        return []
+    widths = [max(len(row[index]) for row in cells) for index in range(len(cells[0]))]
+    lines = []
+    for row in cells:
+        padded = [
+            cell.rjust(width) if index in right_aligned else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(padded).rstrip())
+    return lines
+
+
+def _count_definitions(result: dict[str, Any]) -> int:
+    return int(result.get("definitions", 1))
+
+
+def _tally(problems: Sequence[Problem]) -> str:
+    """Return ``2 errors, 1 warning`` for ``problems``, or ``no problems``."""
+
+    counts = []
+    for severity in Severity:
+        count = sum(problem.severity is severity for problem in problems)
+        if count:
+            noun = "info" if severity is Severity.INFO else str(severity)
+            counts.append(f"{count} {noun}" if noun == "info" else _plural(count, noun))
+    return ", ".join(counts) if counts else "no problems"
+
+
+def _plural(count: int, noun: str) -> str:
+    """Return ``1 definition`` or ``3 definitions``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _naming(ids: Sequence[int]) -> str:
+    """Return ``definition 3`` or ``definitions 3, 4``."""
+    if len(ids) == 1:
+        return f"definition {ids[0]}"
+    return "definitions " + ", ".join(str(i) for i in ids)
+
+
+def _ids(ids: Sequence[int]) -> str:
+    """Return ``definition 3 is`` or ``definitions 3, 4 are``."""
+    return _naming(ids) + (" is" if len(ids) == 1 else " are")
+
+
+def _unique(ids: Iterable[int]) -> list[int]:
+    """Return ``ids`` in their order, each once."""
+    return list(dict.fromkeys(ids))
+
+
+def _record_id(record: Record) -> int:
+    return record.id

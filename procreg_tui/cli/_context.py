@@ -1,0 +1,97 @@
+"""What a command runs with: its streams, environment, options and registry."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from procreg_tui.cli._text import printable, printable_lines
+from procreg_tui.registry import (
+    ENVIRONMENT_VARIABLE,
+    Registry,
+    open_registry,
+    resolve_path,
+)
+
+
+@dataclass
+class Context:
+    """The streams, environment and parsed options one command runs with."""
+
+    stdin: TextIO
+    stdout: TextIO
+    stderr: TextIO
+    environ: Mapping[str, str]
+    options: argparse.Namespace
+    _registry: Registry | None = field(default=None, init=False)
+
+    def registry_path(self) -> Path:
+        """Return the registry file: ``--db``, else ``PROCREG_DB``, else the default."""
+        return resolve_path(self.options.db, self.environ)
+
+    def registry_source(self) -> str:
+        """Return what chose the registry: ``--db``, ``PROCREG_DB`` or ``default``."""
+        if self.options.db:
+            return "--db"
+        if self.environ.get(ENVIRONMENT_VARIABLE):
+            return ENVIRONMENT_VARIABLE
+        return "default"
+
+    def registry(self) -> Registry:
+        """Return the registry this command works on, opened on first use.
+
+        The default registry is created with the examples on first use, unless
+        ``--read-only`` is given. A registry that opens read-only although
+        ``--read-only`` was not given is reported on standard error.
+
+        Raises:
+            RegistryError: the registry cannot be opened.
+        """
+        if self._registry is None:
+            read_only = bool(self.options.read_only)
+            self._registry = open_registry(
+                self.options.db, self.environ, read_only=read_only
+            )
+            if self._registry.read_only and not read_only:
+                reason = self._registry.read_only_reason or "it cannot be written"
+                self.tell(f"the registry {self._registry.path} is read-only: {reason}")
+        return self._registry
+
+    def close(self) -> None:
+        """Close the registry if this command opened it."""
+        if self._registry is not None:
+            self._registry.close()
+            self._registry = None
+
+    def write(self, line: str) -> None:
+        """Write one line of data, made safe for a terminal, to standard output."""
+        self.stdout.write(printable(line) + "\n")
+
+    def write_text(self, text: str) -> None:
+        """Write ``text`` to standard output as it is, unless that is a terminal.
+
+        Data such as a command line must reach a pipe or a file byte for byte;
+        a terminal gets it with control characters escaped, new lines kept.
+        """
+        if _is_terminal(self.stdout):
+            text = printable_lines(text)
+        self.stdout.write(text)
+
+    def tell(self, message: str) -> None:
+        """Write ``procreg: message`` to standard error, made safe for a terminal."""
+        self.stderr.write(f"procreg: {printable(message)}\n")
+
+    def report(self, line: str) -> None:
+        """Write one line, such as a located problem, to standard error."""
+        self.stderr.write(printable(line) + "\n")
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    """Return whether ``stream`` is a terminal; closed or odd streams are not."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

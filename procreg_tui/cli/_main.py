@@ -1,0 +1,170 @@
+"""The entry points: ``run`` (a function of its streams) and ``main`` (the script)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Mapping, Sequence
+from typing import TextIO
+
+from procreg_tui.cli._commands import COMMANDS, Refused
+from procreg_tui.cli._context import Context
+from procreg_tui.cli._exit import ExitCode
+from procreg_tui.cli._parser import Answered, UsageError, build_parser, parse
+from procreg_tui.cli._text import printable
+
+DEBUG_VARIABLE = "PROCREG_DEBUG"
+"""Set to 1 to see the traceback of an internal error on standard error."""
+
+_AREA_ERRORS = (
+    ("procreg_tui.definition", "DefinitionError"),
+    ("procreg_tui.registry", "RegistryError"),
+    ("procreg_tui.resolve", "ResolveError"),
+    ("procreg_tui.export", "ExportError"),
+)
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    stdin: TextIO,
+    stdout: TextIO,
+    stderr: TextIO,
+    environ: Mapping[str, str],
+) -> int:
+    """Run the ``procreg`` command line ``argv`` (without the program name).
+
+    Data goes to ``stdout``, messages to ``stderr``; ``environ`` supplies
+    ``PROCREG_DB`` and ``PROCREG_DEBUG``. Nothing raises: every error becomes a
+    ``procreg: ...`` line on ``stderr`` and an exit status.
+
+    Returns:
+        An :class:`ExitCode`: 0 on success, 1 when definitions are invalid or
+        something could not be found, read or written, 2 on a usage error, 70
+        when procreg itself failed.
+    """
+    try:
+        options = parse(build_parser(), argv)
+    except Answered as answer:
+        stdout.write(answer.text)
+        return ExitCode.OK
+    except UsageError as error:
+        stderr.write(error.usage)
+        stderr.write(f"{error.prog}: {printable(str(error))}\n")
+        stderr.write(f"Run '{error.prog} --help' for the options and examples.\n")
+        return ExitCode.USAGE
+
+    context = Context(stdin, stdout, stderr, environ, options)
+    try:
+        if options.command is None:
+            return _start_app(context)
+        return COMMANDS[options.command](context)
+    except Refused as refusal:
+        context.tell(str(refusal))
+        return ExitCode.FAILURE
+    except KeyboardInterrupt:
+        context.tell("interrupted")
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        raise
+    except Exception as error:
+        if isinstance(error, _area_errors()):
+            context.tell(str(error))
+            return ExitCode.FAILURE
+        if isinstance(error, OSError):
+            context.tell(_os_message(error))
+            return ExitCode.FAILURE
+        return _internal_error(context, error)
+    finally:
+        context.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run procreg with the process's streams and environment; return the status.
+
+    ``argv`` defaults to ``sys.argv[1:]``. A reader that goes away early
+    (``procreg list | head``) ends the output quietly.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    try:
+        status = run(
+            sys.argv[1:] if argv is None else argv,
+            stdin=sys.stdin,
+            stdout=sys.stdout,
+            stderr=sys.stderr,
+            environ=os.environ,
+        )
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout again at exit; point it at /dev/null so that
+        # flush cannot fail a second time and print a warning.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return ExitCode.FAILURE
+    return status
+
+
+def _start_app(context: Context) -> int:
+    """Start the app on this terminal; without a terminal, say what to use."""
+    if not (_is_terminal(context.stdin) and _is_terminal(context.stdout)):
+        context.tell(
+            "the app needs a terminal; without one, use the commands such as "
+            "'procreg list' (see 'procreg --help')"
+        )
+        return ExitCode.USAGE
+
+    registry = context.registry()
+    # The app is the only part that loads Textual; the commands never do.
+    from procreg_tui.app import create_app  # noqa: PLC0415
+
+    app = create_app(registry)
+    app.run()
+    code = app.return_code
+    return ExitCode.OK if code is None else int(code)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _area_errors() -> tuple[type[Exception], ...]:
+    """Return the error types of the areas loaded so far.
+
+    An area that was never imported cannot have raised, so its module is not
+    loaded just to name its error type.
+    """
+    found: list[type[Exception]] = []
+    for module_name, class_name in _AREA_ERRORS:
+        module = sys.modules.get(module_name)
+        error_type = getattr(module, class_name, None)
+        if isinstance(error_type, type) and issubclass(error_type, Exception):
+            found.append(error_type)
+    return tuple(found)
+
+
+def _os_message(error: OSError) -> str:
+    """Return ``cannot read FILE: reason`` for an error of the operating system."""
+    reason = error.strerror or str(error)
+    if error.filename is not None:
+        return f"{error.filename}: {reason}"
+    return reason
+
+
+def _internal_error(context: Context, error: Exception) -> int:
+    """Report a failure of procreg itself in one line, with the way to learn more."""
+    if context.environ.get(DEBUG_VARIABLE):
+        context.stderr.write("".join(traceback.format_exception(error)))
+    context.tell(f"internal error: {type(error).__name__}: {error}")
+    if not context.environ.get(DEBUG_VARIABLE):
+        context.tell(
+            f"this is a bug in procreg; run again with {DEBUG_VARIABLE}=1 to see "
+            "where it happened, and report it"
+        )
+    return ExitCode.INTERNAL

@@ -1,0 +1,455 @@
+"""The ``procreg`` command line: options, subcommands and their help."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from procreg_tui import __version__
+from procreg_tui.export._format import ExportFormat
+
+_RESOURCE_URI = re.compile(r"/?api/process_definition/(\d+)/?")
+
+
+class UsageError(Exception):
+    """The command line is wrong; ``usage`` is the usage text of the parser."""
+
+    def __init__(self, message: str, usage: str, prog: str) -> None:
+        super().__init__(message)
+        self.usage = usage
+        self.prog = prog
+
+
+class Answered(Exception):  # noqa: N818 - not an error: help or version was asked for
+    """The command line asked for text that answers it (``--help``, ``--version``)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that raises instead of printing and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise :class:`UsageError` for a wrong command line."""
+        raise UsageError(message, self.format_usage(), self.prog)
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        """Raise instead of leaving the process; argparse calls this on its own."""
+        if status:
+            raise UsageError(message or "invalid command line", "", self.prog)
+        raise Answered(message or "")
+
+
+class _HelpAction(argparse.Action):
+    """``-h``/``--help``: answer with the parser's help text."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, nargs=0, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        raise Answered(parser.format_help())
+
+
+class _VersionAction(_HelpAction):
+    """``--version``: answer with the version of procreg."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        raise Answered(f"procreg {__version__}\n")
+
+
+def definition_id(text: str) -> int:
+    """Return the id written as ``7`` or as ``/api/process_definition/7/``.
+
+    Raises:
+        argparse.ArgumentTypeError: ``text`` is neither.
+    """
+    match = _RESOURCE_URI.fullmatch(text.strip())
+    digits = match.group(1) if match else text.strip()
+    if digits.isdecimal() and digits.isascii() and int(digits) > 0:
+        return int(digits)
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a definition id (a number such as 7, or "
+        "/api/process_definition/7/)"
+    )
+
+
+def binding(text: str) -> tuple[str, str]:
+    """Return ``NAME=VALUE`` split into its name and value.
+
+    Raises:
+        argparse.ArgumentTypeError: there is no ``=`` or the name is empty.
+    """
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a binding; write NAME=VALUE, e.g. input_file=/data/in.wav"
+        )
+    return name, value
+
+
+_DESCRIPTION = """\
+procreg keeps process definitions (JSON objects saying what to run, with which
+arguments, and how data gets in and out) in a registry file, checks them, and
+shows the command line each would run.
+
+Without a command, procreg starts the app in the terminal. The commands below
+work without a terminal, for scripts, cron and CI: data goes to standard
+output, messages to standard error.
+"""
+
+_EPILOG = """\
+registry:
+  --db PATH, else the environment variable PROCREG_DB, else the per-user
+  registry ('procreg paths' shows where), created with examples on first use.
+
+exit status:
+  0  success
+  1  invalid definitions, a conflicting edit, an id not found, or a file or
+     the registry that could not be read or written
+  2  a wrong command line, or the app started without a terminal
+  70 an internal error of procreg (a bug; please report it)
+
+examples:
+  procreg                          start the app
+  procreg list                     one line per definition
+  procreg validate job.json        check a file without storing it
+  procreg import job.json          store the definitions of a file
+  procreg render 3 --set input_file=/data/in.wav
+  procreg export -o backup.json    the whole registry, written atomically
+
+Run 'procreg COMMAND --help' for the options and examples of a command.
+"""
+
+_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "list": (
+        "list the definitions, one line each",
+        "Print one line per definition: its id, label (its name, else the base "
+        "name of exec), process type, application and validity (ok, warnings, "
+        "or invalid). Definitions in the trash are left out unless asked for.",
+        """\
+examples:
+  procreg list
+  procreg list --json | jq '.objects[].definition.exec'
+  procreg list --trash
+""",
+    ),
+    "show": (
+        "print a definition as JSON",
+        "Print the definition stored under ID as indented JSON, exactly as "
+        "stored. With --json, print the whole record: id, resource_uri, "
+        "revision, owner, times, and the definition's problems.",
+        """\
+examples:
+  procreg show 3
+  procreg show /api/process_definition/3/ > tr.json
+  procreg show 3 --json
+""",
+    ),
+    "validate": (
+        "check definitions in the registry or in files",
+        "Check registry entries (given by id) and files (given by path, - for "
+        "standard input), or the whole registry when nothing is given. Every "
+        "problem is printed with its JSON path; problems in files also with "
+        "file:line:column, as a compiler does. The exit status is 1 when any "
+        "definition has an error; warnings alone give 0.",
+        """\
+examples:
+  procreg validate
+  procreg validate job.json jobs/*.json
+  procreg validate 3 7 --json
+""",
+    ),
+    "render": (
+        "print the command line a definition runs",
+        "Resolve a definition (an id, or a file holding one definition) with "
+        "the values given by --set and print the POSIX shell command line it "
+        "runs. Variables left without a value stay visible as ${name} and are "
+        "reported on standard error. With --wiring, also print the path data "
+        "takes from the message bus through the process and back.",
+        """\
+examples:
+  procreg render 3
+  procreg render 3 --set input_file=/data/in.wav --set output_file=/tmp/out.mp3
+  procreg render job.json --wiring
+  procreg render 3 --sample | sh
+""",
+    ),
+    "import": (
+        "store the definitions of files in the registry",
+        "Read single definitions, arrays of them, newline-delimited JSON, or "
+        "the list document of the original HTTP API (its ids are not kept: new "
+        "ids are given) from files, - for standard input. Either every "
+        "definition of every file is stored, or none is: definitions with "
+        "errors are refused with their problems unless --allow-invalid is "
+        "given. Trailing commas are accepted with a warning.",
+        """\
+examples:
+  procreg import job.json
+  curl -s http://registry.example/api/process_definition/ | procreg import -
+  procreg import old/*.json --fix-aliases --dry-run
+""",
+    ),
+    "export": (
+        "write definitions out as JSON or as a shell script",
+        "Write the definitions given by id, or all of them, to standard output "
+        "or to a file (written atomically: readers see the old file or the new "
+        "one). Formats: registry, the list document of the original HTTP API "
+        "(the default); definitions, a JSON array; ndjson, one definition per "
+        "line; sh, a shell script with one function per definition. Importing "
+        "an export into an empty registry and exporting again gives the same "
+        "text.",
+        """\
+examples:
+  procreg export -o backup.json
+  procreg export 3 7 --format definitions
+  procreg export --format sh -o jobs.sh && . ./jobs.sh
+""",
+    ),
+    "delete": (
+        "move definitions to the trash",
+        "Move the definitions given by id to the trash; 'procreg restore' "
+        "brings them back with the same ids, 'procreg purge' removes them for "
+        "good. Either all given ids are deleted or none is.",
+        """\
+examples:
+  procreg delete 3
+  procreg delete 3 4 5
+""",
+    ),
+    "restore": (
+        "bring definitions back from the trash",
+        "Bring the definitions given by id back from the trash, with their ids.",
+        """\
+examples:
+  procreg list --trash
+  procreg restore 3
+""",
+    ),
+    "purge": (
+        "empty the trash for good",
+        "Remove every definition in the trash. Their ids are never given again.",
+        """\
+examples:
+  procreg purge
+""",
+    ),
+    "paths": (
+        "print where the registry, configuration and logs live",
+        "Print the registry file this command would use, and the folders of "
+        "the configuration and the logs. Nothing is created.",
+        """\
+examples:
+  procreg paths
+  procreg --db team.json paths --json
+""",
+    ),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser of the whole ``procreg`` command line.
+
+    The parsed namespace has ``command`` (``None`` to start the app), ``db``,
+    ``read_only``, and the options of the chosen command. ``--db`` and
+    ``--read-only`` are accepted before or after the command.
+    """
+    parser = _Parser(
+        prog="procreg",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+    )
+    _add_help(parser)
+    parser.add_argument("--version", action=_VersionAction, help="print the version")
+    _add_registry_options(parser, top=True)
+
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (summary, description, examples) in _COMMANDS.items():
+        sub = commands.add_parser(
+            name,
+            help=summary,
+            description=description,
+            epilog=examples,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            add_help=False,
+        )
+        _add_help(sub)
+        _add_registry_options(sub, top=False)
+        _COMMAND_OPTIONS[name](sub)
+    return parser
+
+
+def _add_help(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-h", "--help", action=_HelpAction, help="show this help")
+
+
+def _add_registry_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """Add ``--db`` and ``--read-only``; given after a command they override.
+
+    The command's parser leaves them out of the namespace when they are not
+    given, so it keeps what the options before the command said.
+    """
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=None if top else argparse.SUPPRESS,
+        help="the registry file (default: $PROCREG_DB, else the per-user registry)",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="open the registry without ever writing to it",
+    )
+
+
+def _json_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--json", action="store_true", help=f"print {what} as JSON")
+
+
+def _list_options(parser: argparse.ArgumentParser) -> None:
+    _json_option(parser, "the list document of the original HTTP API, with problems")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--trash", action="store_true", help="list only the definitions in the trash"
+    )
+    which.add_argument(
+        "--all", action="store_true", help="list the trash too, marked as deleted"
+    )
+
+
+def _show_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID", type=definition_id, help="definition id")
+    _json_option(parser, "the record with its metadata and problems")
+
+
+def _validate_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "targets",
+        metavar="ID|FILE",
+        nargs="*",
+        help="registry ids and files (- for standard input); none: the registry",
+    )
+    _json_option(parser, "the problems")
+
+
+def _render_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "target", metavar="ID|FILE", help="a registry id, or a file of one definition"
+    )
+    parser.add_argument(
+        "--set",
+        dest="bindings",
+        metavar="NAME=VALUE",
+        type=binding,
+        action="append",
+        default=[],
+        help="give the variable ${NAME} a value; may be repeated",
+    )
+    parser.add_argument(
+        "--sample",
+        action="store_true",
+        help="give variables without a value a sample path such as /tmp/procreg/input",
+    )
+    parser.add_argument(
+        "--wiring", action="store_true", help="also print how data flows"
+    )
+    _json_option(parser, "the resolution, the command line and the wiring")
+
+
+def _import_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "files", metavar="FILE", nargs="+", help="files to read, - for standard input"
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check and report what would be stored, store nothing",
+    )
+    parser.add_argument(
+        "--allow-invalid",
+        action="store_true",
+        help="store definitions that have errors too (they are listed as invalid)",
+    )
+    parser.add_argument(
+        "--fix-aliases",
+        action="store_true",
+        help="store args, input_params, output_params as argv, input_parameters, "
+        "output_parameters",
+    )
+    _json_option(parser, "what was stored")
+
+
+def _export_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "ids", metavar="ID", type=definition_id, nargs="*", help="default: all"
+    )
+    choices = ", ".join(f"{fmt.value}: {fmt.summary}" for fmt in ExportFormat)
+    parser.add_argument(
+        "-f",
+        "--format",
+        choices=[fmt.value for fmt in ExportFormat],
+        default=ExportFormat.REGISTRY.value,
+        help=f"the format ({choices})",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE atomically instead of standard output",
+    )
+
+
+def _ids_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "ids", metavar="ID", type=definition_id, nargs="+", help="definition ids"
+    )
+
+
+def _no_options(parser: argparse.ArgumentParser) -> None:
+    del parser
+
+
+def _paths_options(parser: argparse.ArgumentParser) -> None:
+    _json_option(parser, "the paths")
+
+
+_COMMAND_OPTIONS = {
+    "list": _list_options,
+    "show": _show_options,
+    "validate": _validate_options,
+    "render": _render_options,
+    "import": _import_options,
+    "export": _export_options,
+    "delete": _ids_options,
+    "restore": _ids_options,
+    "purge": _no_options,
+    "paths": _paths_options,
+}
+
+
+def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
+    """Return the namespace of ``argv``.
+
+    Raises:
+        UsageError: the command line is wrong.
+        Answered: ``--help`` or ``--version`` was given.
+    """
+    return parser.parse_args(list(argv))

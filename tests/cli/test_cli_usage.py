@@ -1,0 +1,158 @@
+"""The command line itself: help, versions, usage errors, exit codes, the app."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from cli_runner import Procreg
+
+from procreg_tui import __version__
+from procreg_tui.cli import ExitCode, run
+
+COMMANDS = [
+    "list",
+    "show",
+    "validate",
+    "render",
+    "import",
+    "export",
+    "delete",
+    "restore",
+    "purge",
+    "paths",
+]
+
+
+def test_exit_codes_are_the_documented_numbers() -> None:
+    """0 success, 1 invalid or failed, 2 usage, 70 internal, 130 interrupted."""
+    assert [(code.name, int(code)) for code in ExitCode] == [
+        ("OK", 0),
+        ("FAILURE", 1),
+        ("USAGE", 2),
+        ("INTERNAL", 70),
+        ("INTERRUPTED", 130),
+    ]
+
+
+def test_help_lists_every_command_with_examples(procreg: Procreg) -> None:
+    """procreg --help prints to stdout every command, the exit codes and examples."""
+    result = procreg("--help", db=False)
+
+    assert result.status == 0
+    assert result.stderr == ""
+    assert result.stdout.startswith("usage: procreg [-h]")
+    for command in COMMANDS:
+        assert f"\n    {command} " in result.stdout
+    assert "  70 an internal error of procreg" in result.stdout
+    assert "  procreg render 3 --set input_file=/data/in.wav\n" in result.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_command_help_has_a_description_and_examples(
+    procreg: Procreg, command: str
+) -> None:
+    """procreg COMMAND --help teaches: usage, description, options, examples."""
+    result = procreg(command, "--help", db=False)
+
+    assert result.status == 0
+    assert result.stdout.startswith(f"usage: procreg {command} ")
+    assert "--db PATH" in result.stdout
+    assert f"examples:\n  procreg {command}" in result.stdout or (
+        command == "restore" and "examples:\n  procreg list --trash" in result.stdout
+    )
+
+
+def test_version_prints_the_package_version(procreg: Procreg) -> None:
+    """--version prints procreg and its version on stdout."""
+    result = procreg("--version", db=False)
+
+    assert (result.status, result.stdout, result.stderr) == (
+        0,
+        f"procreg {__version__}\n",
+        "",
+    )
+
+
+def test_unknown_command_is_a_usage_error(procreg: Procreg) -> None:
+    """An unknown command exits 2 with usage and the problem on stderr."""
+    result = procreg("frobnicate")
+
+    assert result.status == ExitCode.USAGE
+    assert result.stdout == ""
+    assert result.stderr.startswith("usage: procreg [-h]")
+    assert "procreg: argument COMMAND: invalid choice: 'frobnicate'" in result.stderr
+    assert result.stderr.endswith(
+        "Run 'procreg --help' for the options and examples.\n"
+    )
+
+
+def test_bad_id_is_a_usage_error_naming_the_command(procreg: Procreg) -> None:
+    """An id that is not a number exits 2 and says what an id looks like."""
+    result = procreg("show", "abc")
+
+    assert result.status == ExitCode.USAGE
+    assert (
+        "procreg show: argument ID: 'abc' is not a definition id (a number such as "
+        "7, or /api/process_definition/7/)\n"
+    ) in result.stderr
+    assert result.stderr.endswith(
+        "Run 'procreg show --help' for the options and examples.\n"
+    )
+
+
+def test_missing_argument_is_a_usage_error(procreg: Procreg) -> None:
+    """render without a target exits 2 naming the missing argument."""
+    result = procreg("render")
+
+    assert result.status == ExitCode.USAGE
+    assert "procreg render: the following arguments are required: ID|FILE" in (
+        result.stderr
+    )
+
+
+def test_binding_without_equals_is_a_usage_error(procreg: Procreg) -> None:
+    """--set needs NAME=VALUE."""
+    result = procreg("render", "1", "--set", "input_file")
+
+    assert result.status == ExitCode.USAGE
+    assert "'input_file' is not a binding; write NAME=VALUE" in result.stderr
+
+
+def test_without_a_terminal_the_app_is_not_started(procreg: Procreg) -> None:
+    """procreg alone without a TTY exits 2 with a hint to the headless commands."""
+    result = procreg()
+
+    assert result.status == ExitCode.USAGE
+    assert result.stdout == ""
+    assert result.stderr == (
+        "procreg: the app needs a terminal; without one, use the commands such as "
+        "'procreg list' (see 'procreg --help')\n"
+    )
+
+
+def test_db_option_may_follow_the_command(procreg: Procreg, tmp_path: object) -> None:
+    """--db after the command chooses the registry just as before it does."""
+    result = procreg("paths", "--db", "/srv/team.json", db=False)
+
+    assert result.status == 0
+    assert result.stdout.splitlines()[0] == "registry  /srv/team.json  (--db)"
+
+
+def test_run_writes_only_to_the_streams_it_is_given(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """run() leaves the process's own stdout and stderr untouched."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+
+    status = run(
+        ["frobnicate"],
+        stdin=io.StringIO(),
+        stdout=stdout,
+        stderr=stderr,
+        environ={},
+    )
+
+    assert status == 2
+    assert capsys.readouterr() == ("", "")
+    assert "invalid choice" in stderr.getvalue()
