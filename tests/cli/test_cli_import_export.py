@@ -1,0 +1,302 @@
+"""import and export: every input shape, all or nothing, lossless round trips."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_runner import Procreg
+
+from procreg_tui.registry import Registry
+
+FORMATS = ["registry", "definitions", "ndjson"]
+
+
+def _stored(registry_path: Path) -> list[tuple[int, dict[str, Any]]]:
+    with Registry.open(registry_path) as registry:
+        return [(record.id, record.definition) for record in registry.records()]
+
+
+def test_import_single_array_and_list_document(
+    procreg: Procreg, registry_path: Path, tmp_path: Path
+) -> None:
+    """All three shapes are read; list document ids are not kept; new ids given."""
+    single = tmp_path / "single.json"
+    single.write_text('{"exec": "a"}')
+    array = tmp_path / "array.json"
+    array.write_text('[{"exec": "b"}, {"exec": "c"}]')
+    page = tmp_path / "page.json"
+    page.write_text(
+        json.dumps(
+            {
+                "meta": {"limit": 20, "next": None, "offset": 0, "total_count": 1},
+                "objects": [
+                    {
+                        "definition": {"exec": "d"},
+                        "id": 40,
+                        "resource_uri": "/api/process_definition/40/",
+                    }
+                ],
+            }
+        )
+    )
+
+    result = procreg("import", str(single), str(array), str(page))
+
+    assert result.status == 0
+    assert result.stdout == (
+        f"1  a  {single}\n"
+        f"2  b  {array} $[0]\n"
+        f"3  c  {array} $[1]\n"
+        f"4  d  {page} $.objects[0].definition\n"
+    )
+    assert result.stderr.splitlines()[-1] == "procreg: imported 4 definitions"
+    assert _stored(registry_path) == [
+        (1, {"exec": "a"}),
+        (2, {"exec": "b"}),
+        (3, {"exec": "c"}),
+        (4, {"exec": "d"}),
+    ]
+
+
+def test_import_is_all_or_nothing(
+    procreg: Procreg, registry_path: Path, tmp_path: Path
+) -> None:
+    """One invalid definition in one file stores nothing from any file; exit 1."""
+    good = tmp_path / "good.json"
+    good.write_text('{"exec": "a"}')
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"exec": "b"}, {"exec": "c", "timeout": 0}]')
+
+    result = procreg("import", str(good), str(bad))
+
+    assert result.status == 1
+    assert result.stdout == ""
+    assert (
+        f"{bad}:1:42: error: $[1].timeout: `timeout` must be greater than 0, not 0\n"
+    ) in result.stderr
+    assert result.stderr.endswith(
+        "procreg: nothing was imported (--allow-invalid stores definitions with "
+        "errors anyway)\n"
+    )
+    assert _stored(registry_path) == []
+
+
+def test_import_allow_invalid_stores_and_lists_them_invalid(
+    procreg: Procreg, tmp_path: Path
+) -> None:
+    """--allow-invalid stores definitions with errors; list marks them invalid."""
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"exec": "c", "timeout": 0}')
+
+    result = procreg("import", str(bad), "--allow-invalid")
+
+    assert result.status == 0
+    assert procreg("list").stdout == "1  c  -  -  invalid\n"
+
+
+def test_import_syntax_error_is_never_allowed(
+    procreg: Procreg, registry_path: Path
+) -> None:
+    """A syntax error blocks the import even with --allow-invalid."""
+    result = procreg("import", "-", "--allow-invalid", stdin='{"exec": "a" "b"}')
+
+    assert result.status == 1
+    assert result.stderr.splitlines() == [
+        "<stdin>:1:14: error: $: expected ',' or '}' after the value of \"exec\", "
+        "found '\"'",
+        "procreg: <stdin>: 0 definitions, 1 error",
+        "procreg: nothing was imported",
+    ]
+    assert _stored(registry_path) == []
+
+
+def test_import_trailing_comma_is_a_located_warning(
+    procreg: Procreg, registry_path: Path
+) -> None:
+    """Trailing commas are accepted; the warning gives line and column."""
+    result = procreg("import", "-", stdin='{\n  "exec": "a",\n}\n')
+
+    assert result.status == 0
+    assert result.stderr.splitlines()[0] == (
+        "<stdin>:2:14: warning: $: trailing comma after the last member; JSON does "
+        "not allow it"
+    )
+    assert _stored(registry_path) == [(1, {"exec": "a"})]
+
+
+def test_import_dry_run_reports_and_stores_nothing(
+    procreg: Procreg, registry_path: Path
+) -> None:
+    """--dry-run prints what would be stored, without ids, and stores nothing."""
+    result = procreg("import", "-", "--dry-run", stdin='[{"exec": "/bin/a"}]')
+
+    assert result.status == 0
+    assert result.stdout == "-  a  <stdin> $[0]\n"
+    assert result.stderr.endswith("procreg: would import 1 definition\n")
+    assert _stored(registry_path) == []
+
+
+def test_import_fix_aliases_stores_canonical_keys(
+    procreg: Procreg, registry_path: Path
+) -> None:
+    """--fix-aliases renames args to argv before storing; without it keys are kept."""
+    text = '{"exec": "a", "args": ["x"]}'
+
+    kept = procreg("import", "-", stdin=text)
+    fixed = procreg("import", "-", "--fix-aliases", stdin=text)
+
+    assert kept.status == fixed.status == 0
+    assert "--fix-aliases stores the canonical keys" in kept.stderr
+    assert _stored(registry_path) == [
+        (1, {"exec": "a", "args": ["x"]}),
+        (2, {"exec": "a", "argv": ["x"]}),
+    ]
+
+
+def test_import_ndjson_places_problems_on_their_lines(
+    procreg: Procreg, registry_path: Path
+) -> None:
+    """One object per line is read line by line; problems keep their line."""
+    text = '{"exec": "a"}\n\n{"exec": "b", "x": 1}\n'
+
+    result = procreg("import", "-", stdin=text)
+
+    assert result.status == 0
+    assert result.stderr.splitlines()[0] == (
+        '<stdin>:3:15: warning: $[1].x: unknown key "x"; procreg keeps it as it is'
+    )
+    assert _stored(registry_path) == [(1, {"exec": "a"}), (2, {"exec": "b", "x": 1})]
+
+
+def test_import_missing_file_stores_nothing(
+    procreg: Procreg, registry_path: Path, tmp_path: Path
+) -> None:
+    """A file that cannot be read fails the whole import."""
+    good = tmp_path / "good.json"
+    good.write_text('{"exec": "a"}')
+
+    result = procreg("import", str(good), str(tmp_path / "missing.json"))
+
+    assert result.status == 1
+    assert "missing.json" in result.stderr
+    assert _stored(registry_path) == []
+
+
+def test_import_json_lists_new_ids(procreg: Procreg) -> None:
+    """--json prints the new ids with where each definition came from."""
+    result = procreg("import", "-", "--json", stdin='[{"exec": "a"}]')
+
+    assert json.loads(result.stdout) == [
+        {
+            "id": 1,
+            "resource_uri": "/api/process_definition/1/",
+            "source": "<stdin>",
+            "path": "$[0]",
+        }
+    ]
+
+
+@pytest.mark.parametrize("export_format", FORMATS)
+def test_export_import_export_is_lossless(
+    procreg: Procreg, tmp_path: Path, export_format: str
+) -> None:
+    """Export, import into an empty registry, export again: the same text."""
+    definitions = [
+        {"exec": "/bin/a", "zeta": 1, "alpha": {"nested": [1.5, None, True]}},
+        {"exec": "b", "argv": ["ünï", "\x1b[0m", "\x9b", "new\nline", "$${x}"]},
+        {"exec": "c", "args": ["alias kept"], "input_params": {}},
+        {"exec": "d", "timeout": 0.25, "environment": {"A": "1"}},
+    ]
+    first = tmp_path / "first.json"
+    second = tmp_path / "second.json"
+    with Registry.open(first) as registry:
+        registry.create_many(definitions)
+
+    exported = procreg(
+        "--db", str(first), "export", "--format", export_format, db=False
+    )
+    imported = procreg(
+        "--db",
+        str(second),
+        "import",
+        "-",
+        "--allow-invalid",
+        stdin=exported.stdout,
+        db=False,
+    )
+    again = procreg("--db", str(second), "export", "--format", export_format, db=False)
+
+    assert (exported.status, imported.status, again.status) == (0, 0, 0)
+    assert again.stdout == exported.stdout
+    assert _stored(second) == list(enumerate(definitions, start=1))
+
+
+def test_export_default_is_the_list_document_of_live_definitions(
+    procreg: Procreg, seeded: Path
+) -> None:
+    """Without --format the list document; deleted definitions are left out."""
+    procreg("delete", "1")
+
+    document = json.loads(procreg("export").stdout)
+
+    assert document["meta"]["total_count"] == 5
+    assert [item["id"] for item in document["objects"]] == [2, 3, 4, 5, 6]
+
+
+def test_export_chosen_ids_in_the_given_order(procreg: Procreg, seeded: Path) -> None:
+    """IDs choose the definitions and their order."""
+    result = procreg("export", "5", "2", "--format", "definitions")
+
+    assert [item["name"] for item in json.loads(result.stdout)] == [
+        "tr-strip-x",
+        "full-format-service",
+    ]
+
+
+def test_export_of_a_deleted_id_is_refused(procreg: Procreg, seeded: Path) -> None:
+    """A definition in the trash is not exported; exit 1 and nothing written."""
+    procreg("delete", "2")
+
+    result = procreg("export", "2")
+
+    assert (result.status, result.stdout) == (1, "")
+    assert result.stderr == (
+        "procreg: definition 2 is in the trash; restore before exporting; nothing "
+        "was written\n"
+    )
+
+
+def test_export_to_a_file(procreg: Procreg, seeded: Path, tmp_path: Path) -> None:
+    """-o writes the file and says so on stderr; stdout stays empty."""
+    target = tmp_path / "backup.json"
+
+    result = procreg("export", "-o", str(target))
+
+    assert result.status == 0
+    assert result.stdout == ""
+    assert result.stderr == f"procreg: wrote 6 definitions to {target}\n"
+    assert target.read_text() == procreg("export").stdout
+
+
+def test_export_to_a_missing_folder_fails_cleanly(
+    procreg: Procreg, seeded: Path, tmp_path: Path
+) -> None:
+    """A file that cannot be written is one message and exit 1."""
+    target = tmp_path / "missing" / "backup.json"
+
+    result = procreg("export", "-o", str(target))
+
+    assert result.status == 1
+    assert result.stderr == (
+        f"procreg: cannot write {target}: No such file or directory\n"
+    )
+
+
+def test_export_sh_matches_the_golden_file(procreg: Procreg, seeded: Path) -> None:
+    """The sh format of the examples through the CLI is the golden script."""
+    golden = Path(__file__).parents[1] / "export" / "golden" / "examples.sh"
+
+    assert procreg("export", "--format", "sh").stdout == golden.read_text()
