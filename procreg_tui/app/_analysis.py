@@ -1,0 +1,126 @@
+"""What the live panel shows about the text in the editor."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from procreg_tui.app._text import secret_values
+from procreg_tui.definition import (
+    Document,
+    Problem,
+    Severity,
+    has_errors,
+    load_text,
+    sort_problems,
+    validate,
+)
+from procreg_tui.resolve import command_line, resolve, sample_bindings, wiring
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The editor's text read, checked and resolved with the current bindings."""
+
+    document: Document
+    definition: dict[str, Any] | None
+    """The definition, or ``None`` when the text is not a JSON object."""
+    problems: list[Problem]
+    """Every problem, located in the text, in text order."""
+    command_line: str | None
+    """The resolved command line; ``None`` when there is nothing to resolve."""
+    wiring: list[str]
+    """The wiring, one line per step of the path data takes."""
+    bindings: dict[str, str]
+    """Every variable the definition uses, with the value it was resolved with."""
+    unbound: frozenset[str]
+    """The variables that stayed ``${name}``."""
+    secrets: list[str] = field(default_factory=list)
+    """Secret-looking environment values, to be masked until revealed."""
+    failure: str | None = None
+    """Why resolution failed, when it did."""
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any problem is an error."""
+        return has_errors(self.problems)
+
+    def count(self, severity: Severity) -> int:
+        """Return how many problems have ``severity``."""
+        return sum(1 for problem in self.problems if problem.severity is severity)
+
+    def position(self, problem: Problem) -> tuple[int, int] | None:
+        """Return the 1-based line and column of ``problem`` in the text, if known."""
+        if problem.line is not None:
+            return problem.line, problem.column or 1
+        return self.document.locate(problem.path)
+
+
+def analyse(text: str, overrides: Mapping[str, str]) -> Analysis:
+    """Read ``text`` as a definition and resolve it with ``overrides`` as bindings.
+
+    Variables without an override take their sample value. Never raises for bad
+    content: what is wrong becomes a problem, or the ``failure`` of the result.
+    """
+    document = load_text(text)
+    problems = list(document.problems)
+    definition = document.value if isinstance(document.value, dict) else None
+    if definition is None:
+        if document.value is not None:
+            problems.append(
+                Problem(
+                    Severity.ERROR,
+                    (),
+                    'A definition is a JSON object: { "exec": ... }.',
+                    "not-an-object",
+                    1,
+                    1,
+                )
+            )
+        return Analysis(
+            document, None, sort_problems(problems), None, [], {}, frozenset()
+        )
+
+    bindings = dict(sample_bindings(definition))
+    bindings.update(
+        (name, value) for name, value in overrides.items() if name in bindings or value
+    )
+    known = {(p.code, p.path, p.message) for p in problems}
+    problems.extend(
+        problem
+        for problem in validate(definition, document=document, bindings=bindings)
+        if (problem.code, problem.path, problem.message) not in known
+    )
+    environment = definition.get("environment")
+    secrets = secret_values(environment) if isinstance(environment, dict) else []
+
+    try:
+        resolution = resolve(definition, bindings)
+        line = command_line(resolution)
+        drawing = wiring(definition, bindings).to_text()
+    except Exception as error:
+        return Analysis(
+            document,
+            definition,
+            sort_problems(problems),
+            None,
+            [],
+            bindings,
+            frozenset(),
+            secrets,
+            failure=str(error) or type(error).__name__,
+        )
+
+    for name in resolution.unbound:
+        bindings.setdefault(name, "")
+    return Analysis(
+        document,
+        definition,
+        sort_problems(problems),
+        line,
+        list(drawing),
+        bindings,
+        frozenset(resolution.unbound),
+        secrets,
+    )

@@ -1,0 +1,925 @@
+"""The procreg app: browse, edit, check and run definitions of a registry."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from rich.text import Text
+from textual import on, work
+from textual.actions import ActionParseResult
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, Vertical
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+from textual.worker import get_current_worker
+
+from procreg_tui.app._analysis import Analysis, analyse
+from procreg_tui.app._definition_list import DefinitionList
+from procreg_tui.app._dialogs import (
+    ConfirmScreen,
+    ConflictScreen,
+    HelpScreen,
+    TemplateScreen,
+    TextScreen,
+)
+from procreg_tui.app._editor import DefinitionEditor, definition_text, safe_json_text
+from procreg_tui.app._entries import Entry, Filter, label_of
+from procreg_tui.app._live_panel import LivePanel
+from procreg_tui.app._text import as_content
+from procreg_tui.app.clipboard import CopyOutcome, copy_text
+from procreg_tui.definition import Severity
+from procreg_tui.registry import Conflict, Record, Registry, RegistryError
+
+T = TypeVar("T")
+
+MIN_WIDTH = 60
+"""Narrower terminals get a request to enlarge instead of a broken screen."""
+MIN_HEIGHT = 15
+"""Shorter terminals get a request to enlarge instead of a broken screen."""
+WIDE = 120
+"""From this width on, the editor and the live panel stand side by side."""
+
+ANALYSE_DELAY = 0.15
+"""Seconds of quiet typing before the editor's text is checked again."""
+POLL_INTERVAL = 1.0
+"""Seconds between two looks at whether the registry file changed on disk."""
+
+WRITE_ACTIONS = frozenset(
+    {"new", "duplicate", "delete", "undo", "save", "external_edit"}
+)
+"""Actions that change the registry or the definition being edited."""
+
+RegistrySource = Registry | Callable[[], Registry]
+
+
+class ProcregApp(App[int]):
+    """Browse, edit and check the definitions of one registry."""
+
+    CSS_PATH = "procreg.tcss"
+    TITLE = "procreg"
+    # Textual declares the breakpoints without ClassVar, so mypy refuses one here.
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
+        (0, "-tiny"),
+        (MIN_WIDTH, "-narrow"),
+        (WIDE, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS = [  # noqa: RUF012
+        (0, "-short"),
+        (MIN_HEIGHT, "-tall"),
+    ]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("n", "new", "New"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("c", "copy", "Copy"),
+        Binding("e", "external_edit", "$EDITOR"),
+        Binding("y", "duplicate", "Duplicate"),
+        Binding("d", "delete", "Delete"),
+        Binding("u", "undo", "Undo delete"),
+        Binding("r", "reload", "Reload"),
+        Binding("s", "reveal", "Secrets"),
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True),
+    ]
+
+    def __init__(self, registry: RegistrySource, *, read_only: bool = False) -> None:
+        super().__init__()
+        self._source = registry
+        self._db: Registry | None = registry if isinstance(registry, Registry) else None
+        self._force_read_only = read_only
+        self._entries: list[Entry] = []
+        self._by_id: dict[int, Entry] = {}
+        self._filter = Filter()
+        self._current: int | None = None
+        self._stored_text = ""
+        self._drafts: dict[int, str] = {}
+        self._draft_bases: dict[int, int] = {}
+        self._overrides: dict[int, dict[str, str]] = {}
+        self._deleted: list[int] = []
+        self._revealed = False
+        self._loaded = False
+        self._loading = False
+        self._analysis: Analysis | None = None
+        self._analyse_timer: Any = None
+        self.last_copy: CopyOutcome | None = None
+        """How the last copy went."""
+
+    # -- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Lay out the banner, the list, the editor, the live panel and the footer."""
+        yield Static(id="banner")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield Input(placeholder="/ to filter", id="filter", compact=True)
+                yield DefinitionList(id="list")
+                yield Label("Loading the registry…", id="list-status")
+            with Container(id="right"):
+                yield DefinitionEditor(id="editor")
+                yield LivePanel(id="live")
+        yield Static(
+            f"procreg needs at least {MIN_WIDTH} columns and {MIN_HEIGHT} rows.\n"
+            "Please enlarge the terminal.",
+            id="too-small",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show the first screen, then read the registry in the background."""
+        self.query_one("#left").border_title = "Definitions"
+        self.query_one("#editor").border_title = "Definition"
+        self.query_one("#live").border_title = "Live"
+        self.query_one(DefinitionList).focus()
+        self._show_banner()
+        self._live_panel.show(None, revealed=self._revealed)
+        self.call_after_refresh(self._start_loading)
+        self.set_interval(POLL_INTERVAL, self._poll)
+
+    @property
+    def _live_panel(self) -> LivePanel:
+        return self.query_one(LivePanel)
+
+    @property
+    def _list(self) -> DefinitionList:
+        return self.query_one(DefinitionList)
+
+    @property
+    def _editor(self) -> DefinitionEditor:
+        return self.query_one(DefinitionEditor)
+
+    # -- state the tests and the benchmark read -----------------------------------
+
+    @property
+    def registry(self) -> Registry | None:
+        """The registry, once it has been opened."""
+        return self._db
+
+    @property
+    def read_only(self) -> bool:
+        """Whether edits are refused: asked for, or the registry cannot be written."""
+        registry_read_only = self._db is not None and self._db.read_only
+        return self._force_read_only or registry_read_only
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the registry has been read and the list filled."""
+        return self._loaded
+
+    @property
+    def current_id(self) -> int | None:
+        """The id of the definition in the editor."""
+        return self._current
+
+    @property
+    def drafts(self) -> dict[int, str]:
+        """The unsaved texts, by definition id."""
+        return dict(self._drafts)
+
+    @property
+    def analysis(self) -> Analysis | None:
+        """What the live panel shows about the editor's text."""
+        return self._analysis
+
+    # -- loading and refreshing ----------------------------------------------------
+
+    def _start_loading(self) -> None:
+        """Read the registry in a thread so the first screen stays responsive."""
+        self._loading = True
+        self.run_worker(self._load, thread=True, exclusive=True, group="load")
+
+    def _load(self) -> None:
+        """Open the registry if needed and build the rows; runs in a thread."""
+        worker = get_current_worker()
+        try:
+            registry = self._db
+            if registry is None:
+                assert callable(self._source)
+                registry = self._source()
+            records = registry.records()
+            entries = [Entry(r.id, r.revision, r.definition) for r in records]
+        except RegistryError as error:
+            if not worker.is_cancelled:
+                self.call_from_thread(self._load_failed, error)
+            return
+        if not worker.is_cancelled:
+            self.call_from_thread(self._fill, registry, entries)
+
+    def _load_failed(self, error: RegistryError) -> None:
+        """Say why the registry could not be read."""
+        self._loading = False
+        self.query_one("#list-status", Label).update(as_content(str(error)))
+        self.notify(str(error), title="Registry", severity="error", markup=False)
+
+    def _fill(self, registry: Registry, entries: list[Entry]) -> None:
+        """Show freshly read rows, keeping the filter, the selection and every draft."""
+        first = not self._loaded
+        self._db = registry
+        self._entries = entries
+        self._by_id = {entry.id: entry for entry in entries}
+        self._loaded = True
+        self._loading = False
+        if first:
+            self._show_banner()
+            self._editor.read_only = self.read_only
+
+        rows = self._filter.reset(entries)
+        self._list.show(rows, keep=self._current, drafts=self._drafts.keys())
+        self._update_status()
+
+        current = self._current
+        if current is not None and current not in self._by_id:
+            if current in self._drafts:
+                self.notify(
+                    f"Definition {current} was deleted elsewhere; your unsaved text "
+                    "is kept in the editor (y saves a copy).",
+                    severity="warning",
+                    markup=False,
+                )
+            return
+        if current is not None and current not in self._drafts:
+            self._open(current)
+
+    def _poll(self) -> None:
+        """Reload when another process changed the registry file."""
+        registry = self._db
+        if registry is None or self._loading or not self._loaded:
+            return
+        if registry.changed_on_disk():
+            self._start_loading()
+
+    def _update_status(self) -> None:
+        """Show how many definitions match the filter."""
+        shown = len(self._list.rows)
+        total = len(self._entries)
+        status = f"{shown} of {total}" if self._filter.query else f"{total} definitions"
+        self.query_one("#list-status", Label).update(status)
+        self.query_one("#left").border_title = f"Definitions {shown}/{total}"
+
+    def _show_banner(self) -> None:
+        """Show the read-only banner when edits are refused."""
+        banner = self.query_one("#banner", Static)
+        banner.display = self.read_only
+        if not self.read_only:
+            return
+        reason = "opened with --read-only"
+        if self._db is not None:
+            reason = self._db.read_only_reason or reason
+        where = str(self._db.path) if self._db is not None else "registry"
+        banner.update(
+            as_content(f"Read-only: {where} ({reason}). Changes cannot be saved.")
+        )
+
+    # -- the list and the editor ---------------------------------------------------
+
+    @on(DefinitionList.Highlighted)
+    def _highlighted(self, event: DefinitionList.Highlighted) -> None:
+        """Open the highlighted definition in the editor."""
+        if event.record_id is None:
+            self._close_editor()
+        elif event.record_id != self._current:
+            self._open(event.record_id)
+
+    @on(DefinitionList.Chosen)
+    def _chosen(self, event: DefinitionList.Chosen) -> None:
+        """Move the keyboard to the editor."""
+        self._editor.focus()
+
+    def _open(self, record_id: int) -> None:
+        """Put definition ``record_id`` (or its unsaved text) in the editor."""
+        entry = self._by_id.get(record_id)
+        if entry is None:
+            return
+        self._current = record_id
+        self._stored_text = definition_text(entry.definition)
+        editor = self._editor
+        editor.load_text(self._drafts.get(record_id, self._stored_text))
+        self._title_editor()
+        self._analyse_now()
+
+    def _close_editor(self) -> None:
+        """Empty the editor when no definition is highlighted."""
+        self._current = None
+        self._stored_text = ""
+        self._editor.load_text("")
+        self._title_editor()
+        self._analysis = None
+        self._live_panel.show(None, revealed=self._revealed)
+        self._editor.mark_lines({})
+
+    def _title_editor(self) -> None:
+        """Title the editor with the definition's id, label and state."""
+        editor = self._editor
+        if self._current is None:
+            editor.border_title = "Definition"
+            return
+        entry = self._by_id.get(self._current)
+        label = entry.label if entry else "?"
+        title = Content(f"#{self._current} ") + as_content(label)
+        if self._current in self._drafts:
+            title += Content(" (unsaved)")
+        editor.border_title = title
+
+    @on(DefinitionEditor.Changed, "#editor")
+    def _edited(self, event: DefinitionEditor.Changed) -> None:
+        """Track unsaved text and check it once typing pauses."""
+        current = self._current
+        if current is None:
+            return
+        text = event.text_area.text
+        was_draft = current in self._drafts
+        if text == self._stored_text:
+            self._drafts.pop(current, None)
+            self._draft_bases.pop(current, None)
+        else:
+            self._drafts[current] = text
+            entry = self._by_id.get(current)
+            if entry is not None:
+                self._draft_bases.setdefault(current, entry.revision)
+        if was_draft != (current in self._drafts):
+            self._list.mark_drafts(self._drafts.keys())
+            self._title_editor()
+
+        if self._analyse_timer is not None:
+            self._analyse_timer.stop()
+        self._analyse_timer = self.set_timer(ANALYSE_DELAY, self._analyse_now)
+
+    @on(DefinitionEditor.Escaped)
+    def _editor_escaped(self) -> None:
+        """Give the keyboard back to the list."""
+        self._list.focus()
+
+    def _analyse_now(self) -> None:
+        """Check and resolve the editor's text and show the result."""
+        self._analyse_timer = None
+        if self._current is None:
+            return
+        overrides = self._overrides.get(self._current, {})
+        analysis = analyse(self._editor.text, overrides)
+        self._analysis = analysis
+        self._live_panel.show(analysis, revealed=self._revealed)
+
+        marks: dict[int, Severity] = {}
+        for problem in analysis.problems:
+            position = analysis.position(problem)
+            if position is None:
+                continue
+            line = position[0] - 1
+            known = marks.get(line)
+            if known is None or problem.severity.rank < known.rank:
+                marks[line] = problem.severity
+        self._editor.mark_lines(marks)
+
+    def _live_binding_changed(self, name: str, value: str) -> None:
+        """Resolve again with the new value of a variable."""
+        if self._current is None:
+            return
+        overrides = self._overrides.setdefault(self._current, {})
+        if overrides.get(name) == value:
+            return
+        overrides[name] = value
+        self._analyse_now()
+
+    @on(LivePanel.BindingChanged)
+    def _binding_changed(self, event: LivePanel.BindingChanged) -> None:
+        """Resolve again with the new value of a variable."""
+        analysis = self._analysis
+        if analysis is not None and analysis.bindings.get(event.name) == event.value:
+            return
+        self._live_binding_changed(event.name, event.value)
+
+    @on(LivePanel.ProblemChosen)
+    def _problem_chosen(self, event: LivePanel.ProblemChosen) -> None:
+        """Move the editor's cursor to the chosen problem."""
+        analysis = self._analysis
+        if analysis is None:
+            return
+        position = analysis.position(event.problem)
+        if position is None:
+            self.notify(
+                "This problem has no place in the text.", severity="information"
+            )
+            return
+        editor = self._editor
+        editor.cursor_location = (position[0] - 1, max(0, position[1] - 1))
+        editor.scroll_cursor_visible(center=True)
+        editor.focus()
+
+    # -- the filter ----------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Move the keyboard to the filter."""
+        self.query_one("#filter", Input).focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        """Narrow the list as the query is typed."""
+        rows = self._filter.apply(event.value)
+        self._list.show(rows, drafts=self._drafts.keys())
+        self._update_status()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        """Move the keyboard to the narrowed list."""
+        self._list.focus()
+
+    def on_key(self, event: Any) -> None:
+        """Escape or Down in the filter goes back to the list; Escape also clears it."""
+        filter_input = self.query_one("#filter", Input)
+        if not filter_input.has_focus:
+            return
+        if event.key == "escape":
+            filter_input.value = ""
+            self._list.focus()
+            event.stop()
+        elif event.key == "down":
+            self._list.focus()
+            event.stop()
+
+    # -- the central gate for edits --------------------------------------------------
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Run ``action``, refusing the app's edits when the registry is read-only.
+
+        This is the one place that refuses edits: keys, the footer and the
+        command palette all run actions through here.
+        """
+        target, name, _ = self._parse_action(
+            action, self if default_namespace is None else default_namespace, namespaces
+        )
+        if target is self and name in WRITE_ACTIONS and self.read_only:
+            self.notify(
+                "This registry is read-only: nothing can be changed.",
+                title="Read-only",
+                severity="warning",
+            )
+            return True
+
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def _write(self, change: Callable[[], T], *, what: str) -> T | None:
+        """Apply ``change`` to the registry; report a failure and return ``None``.
+
+        Every change to the registry goes through here. A :class:`Conflict` is
+        raised to the caller, which knows how to show both versions.
+        """
+        registry = self._db
+        if registry is None:
+            self.notify("The registry is still loading.", severity="warning")
+            return None
+        try:
+            return change()
+        except Conflict:
+            raise
+        except RegistryError as error:
+            self.notify(
+                str(error), title=f"Could not {what}", severity="error", markup=False
+            )
+            return None
+
+    def _put(self, record: Record) -> Entry:
+        """Show ``record`` in the list, replacing the row of the same id."""
+        entry = Entry(record.id, record.revision, record.definition)
+        old = self._by_id.get(record.id)
+        self._by_id[record.id] = entry
+        if old is None:
+            self._entries.append(entry)
+            self._entries.sort(key=lambda known: known.id)
+        else:
+            self._entries[self._entries.index(old)] = entry
+        return entry
+
+    def _remove(self, record_id: int) -> None:
+        """Take the row of ``record_id`` off the list."""
+        old = self._by_id.pop(record_id, None)
+        if old is not None:
+            self._entries.remove(old)
+
+    def _refresh_list(self, *, keep: int | None = None) -> None:
+        """Show the entries through the filter, with the cursor on ``keep``."""
+        rows = self._filter.reset(self._entries)
+        self._list.show(rows, keep=keep, drafts=self._drafts.keys())
+        self._update_status()
+
+    # -- actions -------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show every key binding."""
+        self.push_screen(HelpScreen(self._help_sections()))
+
+    def _help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Return the key bindings, grouped by where they work."""
+        everywhere: list[tuple[str, str]] = []
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            key = binding.key_display or self.get_key_display(binding)
+            everywhere.append((key, binding.description))
+        listing = [
+            ("j / ↓, k / ↑", "Next / previous definition"),
+            ("PgDn / PgUp, Home / End", "Move a page / to the ends"),
+            ("Enter", "Edit the highlighted definition"),
+        ]
+        editor = [
+            ("Escape", "Back to the list"),
+            ("ctrl+s", "Save the definition"),
+            ("ctrl+z / ctrl+y", "Undo / redo typing"),
+        ]
+        live = [
+            ("Tab", "Move between the editor, bindings and problems"),
+            ("Enter on a problem", "Move the editor's cursor to it"),
+            ("typing in a binding", "Resolve the command line with that value"),
+        ]
+        filtering = [
+            ("/", "Filter by label, exec, argv or application (fuzzy)"),
+            ("Enter / ↓", "Back to the narrowed list"),
+            ("Escape", "Clear the filter"),
+        ]
+        return [
+            ("In the list", everywhere + listing),
+            ("Filter", filtering),
+            ("Editor", editor),
+            ("Live panel", live),
+        ]
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Offer every action of the app in the command palette."""
+        yield from super().get_system_commands(screen)
+        for action, title, help_text in (
+            ("new", "New definition", "Start a definition from a template"),
+            ("save", "Save", "Save the definition in the editor"),
+            ("copy", "Copy command line", "Copy the resolved command line"),
+            ("external_edit", "Edit in $EDITOR", "Open the definition in your editor"),
+            ("duplicate", "Duplicate", "Store a copy of the definition under a new id"),
+            ("delete", "Delete", "Move the definition to the trash"),
+            ("undo", "Undo delete", "Bring back the last deleted definition"),
+            ("reload", "Reload", "Read the registry file again"),
+            ("reveal", "Show or hide secrets", "Unmask secret-looking values"),
+            ("filter", "Filter", "Narrow the list of definitions"),
+            ("help", "Keys", "List every key binding"),
+        ):
+            yield SystemCommand(title, help_text, _runner(self, action))
+
+    def action_reveal(self) -> None:
+        """Show or mask secret-looking environment values in the live panel."""
+        self._revealed = not self._revealed
+        self._live_panel.show(self._analysis, revealed=self._revealed)
+        state = "shown" if self._revealed else "masked"
+        self.notify(f"Secret-looking values are {state}.")
+
+    def action_reload(self) -> None:
+        """Read the registry file again, keeping unsaved edits."""
+        registry = self._db
+        if registry is not None:
+            try:
+                registry.reload()
+            except RegistryError as error:
+                self.notify(str(error), title="Reload", severity="error", markup=False)
+                return
+        self._start_loading()
+        self.notify("Reloaded the registry.")
+
+    def action_new(self) -> None:
+        """Store a new definition from a template the user picks."""
+
+        def create(template: Any) -> None:
+            if template is None:
+                return
+            record = self._write(
+                lambda: self._require().create(template.fresh()), what="create"
+            )
+            if record is not None:
+                self._added(record, f"Created definition {record.id}.")
+
+        self.push_screen(TemplateScreen(), create)
+
+    def action_duplicate(self) -> None:
+        """Store a copy of the definition in the editor under a new id."""
+        analysis = self._analysis
+        if self._current is None or analysis is None or analysis.definition is None:
+            self.notify(
+                "Nothing to duplicate: the editor holds no definition.",
+                severity="warning",
+            )
+            return
+        copy = dict(analysis.definition)
+        copy["name"] = f"{label_of(copy)}-copy"
+        record = self._write(lambda: self._require().create(copy), what="duplicate")
+        if record is not None:
+            self._added(record, f"Stored a copy as definition {record.id}.")
+
+    def _added(self, record: Record, message: str) -> None:
+        """Show a newly stored definition and put it in the editor."""
+        self._put(record)
+        self._refresh_list(keep=record.id)
+        if not self._list.select_id(record.id):
+            self.query_one("#filter", Input).value = ""
+            self._refresh_list(keep=record.id)
+        self._open(record.id)
+        self._editor.focus()
+        self.notify(message)
+
+    def action_delete(self) -> None:
+        """Move the highlighted definition to the trash, after a confirm."""
+        entry = self._list.highlighted
+        if entry is None:
+            return
+        question = Content(f"Move definition {entry.id} ") + as_content(
+            f"“{entry.label}”"
+        )
+        question += Content(" to the trash? u brings it back.")
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self._delete(entry.id)
+
+        self.push_screen(ConfirmScreen("Delete", question, yes="Delete"), confirmed)
+
+    def _delete(self, record_id: int) -> None:
+        """Move ``record_id`` to the trash and remember it for undo."""
+        record = self._write(lambda: self._require().delete(record_id), what="delete")
+        if record is None:
+            return
+        self._remove(record_id)
+        self._drafts.pop(record_id, None)
+        self._draft_bases.pop(record_id, None)
+        self._deleted.append(record_id)
+        if self._current == record_id:
+            self._current = None
+        self._refresh_list()
+        if self._list.highlighted is None:
+            self._close_editor()
+        self.notify(f"Deleted definition {record_id}. Press u to undo.")
+
+    def action_undo(self) -> None:
+        """Bring back the last deleted definition."""
+        if not self._deleted:
+            self.notify("Nothing to undo.")
+            return
+        record_id = self._deleted[-1]
+        record = self._write(lambda: self._require().restore(record_id), what="restore")
+        if record is None:
+            return
+        self._deleted.pop()
+        self._put(record)
+        self.query_one("#filter", Input).value = ""
+        self._refresh_list(keep=record_id)
+        self._open(record_id)
+        self.notify(f"Restored definition {record_id}.")
+
+    def action_save(self) -> None:
+        """Store the editor's text; a definition with errors needs a confirm."""
+        record_id = self._current
+        if record_id is None:
+            return
+        analysis = analyse(self._editor.text, self._overrides.get(record_id, {}))
+        definition = analysis.definition
+        if definition is None:
+            first = analysis.problems[0] if analysis.problems else None
+            where = (
+                f" (line {first.line}, column {first.column}: "
+                if first and first.line
+                else " ("
+            )
+            reason = first.message if first else "empty text"
+            self.notify(
+                f"Not saved: the text is not a JSON object{where}{reason}).",
+                title="Save",
+                severity="error",
+                markup=False,
+            )
+            return
+        if not analysis.has_errors:
+            self._store(record_id, definition)
+            return
+
+        errors = analysis.count(Severity.ERROR)
+        question = Text(
+            f"The definition has {errors} error{'s' * (errors != 1)}; it will be "
+            "marked invalid. Save it anyway?"
+        )
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self._store(record_id, definition)
+
+        self.push_screen(
+            ConfirmScreen("Save with errors", question, yes="Save"), confirmed
+        )
+
+    def _store(
+        self, record_id: int, definition: dict[str, Any], base: int | None = None
+    ) -> None:
+        """Update ``record_id``; on a conflict, show both versions."""
+        entry = self._by_id.get(record_id)
+        if entry is None:
+            self.notify(
+                f"Definition {record_id} is gone; y stores a copy.", severity="error"
+            )
+            return
+        revision = (
+            base
+            if base is not None
+            else self._draft_bases.get(record_id, entry.revision)
+        )
+        try:
+            record = self._write(
+                lambda: self._require().update(
+                    record_id, definition, base_revision=revision
+                ),
+                what="save",
+            )
+        except Conflict as conflict:
+            self._conflicted(record_id, definition, conflict)
+            return
+        if record is None:
+            return
+        self._saved(record)
+
+    def _saved(self, record: Record) -> None:
+        """Show a stored record as saved."""
+        self._put(record)
+        self._drafts.pop(record.id, None)
+        self._draft_bases.pop(record.id, None)
+        self._refresh_list(keep=record.id)
+        if self._current == record.id:
+            self._stored_text = definition_text(record.definition)
+            if self._editor.text != self._stored_text:
+                self._editor.load_text(self._stored_text)
+            self._title_editor()
+            self._analyse_now()
+        self.notify(f"Saved definition {record.id} (revision {record.revision}).")
+
+    def _conflicted(
+        self, record_id: int, mine: dict[str, Any], conflict: Conflict
+    ) -> None:
+        """Let the user keep their version or take the stored one."""
+        theirs = conflict.current
+
+        def resolved(choice: str | None) -> None:
+            if choice == "mine":
+                self._store(record_id, mine, base=theirs.revision)
+            elif choice == "theirs":
+                self._drafts.pop(record_id, None)
+                self._draft_bases.pop(record_id, None)
+                self._put(theirs)
+                self._refresh_list(keep=record_id)
+                self._open(record_id)
+                self.notify(f"Took the stored version of definition {record_id}.")
+
+        self.push_screen(
+            ConflictScreen(
+                str(conflict), definition_text(mine), definition_text(theirs.definition)
+            ),
+            resolved,
+        )
+
+    def _require(self) -> Registry:
+        """Return the registry; only called once it is loaded."""
+        assert self._db is not None
+        return self._db
+
+    def action_copy(self) -> None:
+        """Copy the resolved command line, saying where it went."""
+        analysis = self._analysis
+        if analysis is None or analysis.command_line is None:
+            self.notify("There is no command line to copy.", severity="warning")
+            return
+        self._copy(analysis.command_line)
+
+    @work(thread=True, exclusive=True, group="copy")
+    def _copy(self, text: str) -> None:
+        """Copy ``text`` off the event loop: a clipboard program may hang."""
+        outcome = copy_text(
+            text,
+            send_osc52=lambda payload: self.call_from_thread(
+                self.copy_to_clipboard, payload
+            ),
+            environ=os.environ,
+        )
+        self.call_from_thread(self._copied, outcome, text)
+
+    def _copied(self, outcome: CopyOutcome, text: str) -> None:
+        """Tell where the text went; show it for copying by hand when unsure."""
+        message = outcome.describe("command line")
+        self.last_copy = outcome
+        if outcome.certain:
+            self.notify(message, title="Copied", markup=False)
+            return
+        shown = text if outcome.routes else text[:10_000]
+        self.push_screen(TextScreen("Command line", message, shown))
+
+    @work(exclusive=True, group="external-edit")
+    async def action_external_edit(self) -> None:
+        """Edit the text in ``$VISUAL``/``$EDITOR``; offer to reopen on errors."""
+        record_id = self._current
+        if record_id is None:
+            return
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        handle, name = tempfile.mkstemp(prefix=f"procreg-{record_id}-", suffix=".json")
+        path = Path(name)
+        try:
+            os.write(handle, self._editor.text.encode())
+            os.close(handle)
+            while True:
+                failure = self._run_editor(command, path)
+                if failure is not None:
+                    self.notify(
+                        failure, title="$EDITOR", severity="error", markup=False
+                    )
+                    return
+                text = safe_json_text(
+                    path.read_text(encoding="utf-8", errors="replace")
+                )
+                if self._current != record_id:
+                    return
+                self._editor.load_text(text)
+                self._edited_externally()
+                analysis = self._analysis
+                if analysis is None or not analysis.has_errors:
+                    return
+                errors = analysis.count(Severity.ERROR)
+                again = await self.push_screen_wait(
+                    ConfirmScreen(
+                        "Errors",
+                        Text(f"The definition has {errors} error(s). Edit it again?"),
+                        yes="Reopen",
+                    )
+                )
+                if not again:
+                    return
+        finally:
+            path.unlink(missing_ok=True)
+
+    def _edited_externally(self) -> None:
+        """Treat text loaded from the external editor as typed by the user."""
+        self._analyse_now()
+
+    def _run_editor(self, command: str, path: Path) -> str | None:
+        """Run the user's editor on ``path``; return why it failed, or ``None``."""
+        try:
+            argv = [*shlex.split(command), str(path)]
+        except ValueError as error:
+            return f"Cannot read $VISUAL/$EDITOR {command!r}: {error}."
+        try:
+            if self.is_headless:
+                # A headless app has no terminal to lend the editor.
+                status = subprocess.call(argv, stdin=subprocess.DEVNULL)
+            else:
+                with self.suspend():
+                    status = subprocess.call(argv)
+        except OSError as error:
+            return f"Cannot run {command!r}: {error}."
+        if status != 0:
+            return f"{command!r} exited with status {status}; the text is unchanged."
+        return None
+
+    async def action_quit(self) -> None:
+        """Quit; ask first when there are unsaved edits."""
+        if not self._drafts:
+            self.exit(0)
+            return
+        count = len(self._drafts)
+        question = Text(
+            f"{count} definition{'s' * (count != 1)} have unsaved edits. Quit and "
+            "lose them?"
+        )
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self.exit(0)
+
+        self.push_screen(ConfirmScreen("Quit", question, yes="Quit"), confirmed)
+
+
+def _runner(app: ProcregApp, action: str) -> Callable[[], Any]:
+    """Return a callback that runs ``action`` through the app's central gate."""
+
+    async def run() -> None:
+        await app.run_action(action)
+
+    return run
+
+
+def create_app(registry: RegistrySource, *, read_only: bool = False) -> ProcregApp:
+    """Return the app on ``registry``, or on the registry ``registry()`` opens.
+
+    Passing the opener lets the first screen show before a large registry has
+    been read. ``read_only`` refuses every change even where the file is writable.
+    """
+    return ProcregApp(registry, read_only=read_only)

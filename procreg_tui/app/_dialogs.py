@@ -1,0 +1,205 @@
+"""The modal dialogs: confirmations, templates, conflicts, help and text to copy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar, Literal
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from procreg_tui.app._templates import TEMPLATES, Template
+from procreg_tui.app._text import as_content
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Asks a yes/no question; dismisses with the answer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,n", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes"),
+    ]
+
+    def __init__(self, title: str, question: Content | Text, yes: str = "Yes") -> None:
+        super().__init__(classes="dialog-screen")
+        self._title = title
+        self._question = question
+        self._yes = yes
+
+    def compose(self) -> ComposeResult:
+        """Lay out the question and the two buttons."""
+        with Vertical(classes="dialog"):
+            yield Label(self._title, classes="dialog-title")
+            yield Static(self._question, classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self._yes} (y)", variant="error", id="yes")
+                yield Button("Cancel (n)", id="no")
+
+    def on_mount(self) -> None:
+        """Focus the safe answer."""
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        """Dismiss with the pressed answer."""
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        """Dismiss with ``answer``."""
+        self.dismiss(answer)
+
+
+class TemplateScreen(ModalScreen[Template | None]):
+    """Offers the templates a new definition can start from."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        """Lay out the list of templates."""
+        with Vertical(classes="dialog"):
+            yield Label("New definition from a template", classes="dialog-title")
+            yield OptionList(
+                *(Option(template.title, id=template.key) for template in TEMPLATES),
+                id="templates",
+            )
+            yield Label("Enter picks, Escape cancels.", classes="dialog-hint")
+
+    @on(OptionList.OptionSelected, "#templates")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        """Dismiss with the chosen template."""
+        chosen = next(t for t in TEMPLATES if t.key == event.option.id)
+        self.dismiss(chosen)
+
+    def action_cancel(self) -> None:
+        """Dismiss without a template."""
+        self.dismiss(None)
+
+
+Resolution = Literal["mine", "theirs"]
+
+
+class ConflictScreen(ModalScreen[Resolution | None]):
+    """Shows both versions of a definition changed elsewhere; the user picks one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "choose(None)", "Cancel"),
+        Binding("m", "choose('mine')", "Keep mine"),
+        Binding("t", "choose('theirs')", "Take theirs"),
+    ]
+
+    def __init__(self, message: str, mine: str, theirs: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self._message = message
+        self._mine = mine
+        self._theirs = theirs
+
+    def compose(self) -> ComposeResult:
+        """Lay out the message, the two versions and the choices."""
+        with Vertical(classes="dialog wide-dialog"):
+            yield Label("Changed by someone else", classes="dialog-title")
+            yield Static(as_content(self._message), classes="dialog-body")
+            with Horizontal(id="versions"):
+                with Vertical():
+                    yield Label("Mine (unsaved)", classes="heading")
+                    yield TextArea(self._mine, read_only=True, id="mine")
+                with Vertical():
+                    yield Label("Theirs (stored now)", classes="heading")
+                    yield TextArea(self._theirs, read_only=True, id="theirs")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Keep mine (m)", variant="warning", id="mine-button")
+                yield Button("Take theirs (t)", variant="primary", id="theirs-button")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        """Dismiss with the pressed choice."""
+        choices: dict[str | None, Resolution | None] = {
+            "mine-button": "mine",
+            "theirs-button": "theirs",
+        }
+        self.dismiss(choices.get(event.button.id))
+
+    def action_choose(self, choice: Resolution | None) -> None:
+        """Dismiss with ``choice``."""
+        self.dismiss(choice)
+
+
+class TextScreen(ModalScreen[None]):
+    """Shows a text the user can select and copy by hand, with why it is shown."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+
+    def __init__(self, title: str, message: str, text: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self._title = title
+        self._message = message
+        self._text = text
+
+    def compose(self) -> ComposeResult:
+        """Lay out the message and the text."""
+        with Vertical(classes="dialog wide-dialog"):
+            yield Label(self._title, classes="dialog-title")
+            yield Static(as_content(self._message), classes="dialog-body")
+            yield TextArea(self._text, read_only=True, soft_wrap=True, id="text")
+            yield Label(
+                "Select with the mouse or shift+arrows; Escape closes.",
+                classes="dialog-hint",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="close")
+
+    def on_mount(self) -> None:
+        """Put the text under the keyboard."""
+        self.query_one("#text", TextArea).focus()
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        """Close the dialog."""
+        self.dismiss(None)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists every key binding of the app."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "Close"),
+    ]
+
+    def __init__(
+        self, sections: Sequence[tuple[str, Sequence[tuple[str, str]]]]
+    ) -> None:
+        super().__init__(classes="dialog-screen")
+        self._sections = sections
+
+    def compose(self) -> ComposeResult:
+        """Lay out the bindings, section by section."""
+        text = Text(end="")
+        for number, (section, rows) in enumerate(self._sections):
+            if number:
+                text.append("\n")
+            text.append(f"{section}\n", "bold underline")
+            width = max((len(key) for key, _ in rows), default=0)
+            for key, description in rows:
+                text.append(f"  {key:<{width}}  ", "bold")
+                text.append(f"{description}\n")
+        text.rstrip()
+        with Vertical(classes="dialog wide-dialog", id="help"):
+            yield Label("procreg keys", classes="dialog-title")
+            with VerticalScroll(id="help-scroll"):
+                yield Static(text)
+            yield Label("Escape or ? closes.", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        """Let the arrows scroll the list."""
+        self.query_one("#help-scroll", VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        """Close the help."""
+        self.dismiss(None)

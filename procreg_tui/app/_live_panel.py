@@ -1,0 +1,183 @@
+"""The live panel: command line, wiring, bindings and problems of the editor's text."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from procreg_tui.app._analysis import Analysis
+from procreg_tui.app._text import as_text, mask_secrets, visible
+from procreg_tui.definition import Problem, Severity
+
+_SEVERITY_STYLE = {
+    Severity.ERROR: "bold red",
+    Severity.WARNING: "yellow",
+    Severity.INFO: "cyan",
+}
+_SEVERITY_WORD = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warn",
+    Severity.INFO: "info",
+}
+
+
+def _problem_prompt(problem: Problem, position: tuple[int, int] | None) -> Text:
+    """Return one line of the problem list: severity, place, path and message."""
+    place = f"{position[0]}:{position[1]}" if position else "-"
+    prompt = Text(end="")
+    prompt.append(
+        f"{_SEVERITY_WORD[problem.severity]:<5}", _SEVERITY_STYLE[problem.severity]
+    )
+    prompt.append(f" {place:>6} ", "dim")
+    prompt.append_text(as_text(problem.json_path, "italic"))
+    prompt.append(" ")
+    prompt.append_text(as_text(problem.message))
+    return prompt
+
+
+class LivePanel(VerticalScroll, can_focus=False):
+    """Shows what the definition in the editor would run, and what is wrong with it."""
+
+    class BindingChanged(Message):
+        """The user typed a new value for a variable."""
+
+        def __init__(self, name: str, value: str) -> None:
+            self.name = name
+            """The variable, without ``${}``."""
+            self.value = value
+            """Its new value."""
+            super().__init__()
+
+    class ProblemChosen(Message):
+        """The user chose a problem: its place in the text should be shown."""
+
+        def __init__(self, problem: Problem) -> None:
+            self.problem = problem
+            """The chosen problem."""
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._analysis: Analysis | None = None
+        self._variables: tuple[str, ...] = ()
+        self._revealed = False
+
+    def compose(self) -> ComposeResult:
+        """Lay out the four sections."""
+        yield Label("Command line", classes="heading")
+        yield Static(id="command-line", classes="value")
+        yield Label("Wiring", classes="heading")
+        yield Static(id="wiring", classes="value")
+        yield Label("Bindings", classes="heading", id="bindings-heading")
+        yield Vertical(id="bindings")
+        yield Label("Problems", classes="heading", id="problems-heading")
+        yield OptionList(id="problems", markup=False)
+
+    @property
+    def analysis(self) -> Analysis | None:
+        """What the panel shows."""
+        return self._analysis
+
+    @property
+    def command_line_text(self) -> str:
+        """The command line as drawn (secrets masked unless revealed)."""
+        return str(self.query_one("#command-line", Static).content)
+
+    def show(self, analysis: Analysis | None, *, revealed: bool) -> None:
+        """Show ``analysis``; secret values stay masked unless ``revealed``."""
+        self._analysis = analysis
+        self._revealed = revealed
+        command = self.query_one("#command-line", Static)
+        drawing = self.query_one("#wiring", Static)
+        if analysis is None:
+            command.update(Text("No definition selected.", "dim"))
+            drawing.update("")
+            self._show_bindings({})
+            self._show_problems([], None)
+            return
+
+        secrets = [] if revealed else analysis.secrets
+        if analysis.command_line is not None:
+            line = mask_secrets(analysis.command_line, secrets)
+            command.update(as_text(line, "bold", keep_newlines=True))
+        elif analysis.failure is not None:
+            command.update(as_text(f"Cannot resolve: {analysis.failure}", "red"))
+        else:
+            command.update(Text("The text is not a definition yet.", "dim"))
+        lines = [mask_secrets(line, secrets) for line in analysis.wiring]
+        drawing.update(as_text("\n".join(lines), keep_newlines=True))
+        self._show_bindings(analysis.bindings)
+        self._show_problems(analysis.problems, analysis)
+
+    def _show_bindings(self, bindings: dict[str, str]) -> None:
+        """Show one input per variable, rebuilding them only when the names change."""
+        names = tuple(bindings)
+        self.query_one("#bindings-heading", Label).display = bool(names)
+        container = self.query_one("#bindings", Vertical)
+        if names == self._variables:
+            for field in container.query(Input):
+                wanted = bindings.get(field.name or "", "")
+                if field.value != wanted and not field.has_focus:
+                    field.value = wanted
+            return
+
+        self._variables = names
+        container.remove_children()
+        rows = [
+            Horizontal(
+                Label(as_text(f"${{{visible(name)}}}"), classes="binding-name"),
+                Input(value, name=name, compact=True, classes="binding-value"),
+                classes="binding",
+            )
+            for name, value in bindings.items()
+        ]
+        container.mount_all(rows)
+
+    def _show_problems(
+        self, problems: list[Problem], analysis: Analysis | None
+    ) -> None:
+        """Fill the problem list and its heading with counts."""
+        heading = self.query_one("#problems-heading", Label)
+        listing = self.query_one("#problems", OptionList)
+        listing.clear_options()
+        if analysis is None:
+            heading.update("Problems")
+            return
+
+        errors = analysis.count(Severity.ERROR)
+        warnings = analysis.count(Severity.WARNING)
+        summary = Text("Problems: ", end="")
+        if not problems:
+            summary.append("none", "green")
+        else:
+            summary.append(
+                f"{errors} error{'s' * (errors != 1)}", "red" if errors else ""
+            )
+            summary.append(f", {warnings} warning{'s' * (warnings != 1)}")
+        heading.update(summary)
+        listing.add_options(
+            Option(_problem_prompt(problem, analysis.position(problem)), id=str(index))
+            for index, problem in enumerate(problems)
+        )
+        listing.display = bool(problems)
+
+    @on(Input.Changed, ".binding-value")
+    def _binding_changed(self, event: Input.Changed) -> None:
+        """Announce a new binding value."""
+        event.stop()
+        if event.input.name is not None:
+            self.post_message(self.BindingChanged(event.input.name, event.value))
+
+    @on(OptionList.OptionSelected, "#problems")
+    def _problem_selected(self, event: OptionList.OptionSelected) -> None:
+        """Announce the chosen problem."""
+        event.stop()
+        if self._analysis is not None and event.option.id is not None:
+            self.post_message(
+                self.ProblemChosen(self._analysis.problems[int(event.option.id)])
+            )

@@ -1,0 +1,98 @@
+"""Showing text taken from definitions as plain data on the terminal.
+
+Definitions carry brackets that look like markup, escape sequences, control
+characters and bidirectional overrides. Everything the app draws from a
+definition passes through :func:`visible` and is wrapped in a
+:class:`rich.text.Text` or :class:`textual.content.Content`, never in a markup
+string, so nothing a definition holds can style, break or write to the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+from rich.text import Text
+from textual.content import Content
+
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_NAMED_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\x1b": "\\e"}
+_SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|_KEY$|^KEY$", re.IGNORECASE)
+
+MASK = "••••••"
+"""What a secret-looking value is shown as until the user reveals it."""
+
+
+def _escape_char(char: str) -> str:
+    """Return the visible escape of one character that must not reach the terminal."""
+    named = _NAMED_ESCAPES.get(char)
+    if named is not None:
+        return named
+
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+def is_hidden(char: str) -> bool:
+    """Return whether ``char`` would act on the terminal instead of being drawn."""
+    if char in _BIDI_CONTROLS:
+        return True
+    category = unicodedata.category(char)
+    return category in ("Cc", "Cs") or (category == "Cf" and char != "\u200d")
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """Return ``text`` with every control character replaced by a visible escape.
+
+    C0 and C1 controls (ESC, BEL, NUL, ...), DEL, lone surrogates and
+    bidirectional overrides become ``\\e``, ``\\x07``, ``\\u202e`` and so on.
+    Newlines are kept when ``keep_newlines`` is true, escaped otherwise.
+    """
+    if text.isprintable():
+        return text
+
+    parts: list[str] = []
+    for char in text:
+        if keep_newlines and char == "\n":
+            parts.append(char)
+        elif is_hidden(char):
+            parts.append(_escape_char(char))
+        else:
+            parts.append(char)
+    return "".join(parts)
+
+
+def as_text(text: str, style: str = "", *, keep_newlines: bool = False) -> Text:
+    """Return ``text`` as a Rich :class:`Text` drawn literally in ``style``."""
+    return Text(visible(text, keep_newlines=keep_newlines), style=style, end="")
+
+
+def as_content(text: str, *, keep_newlines: bool = False) -> Content:
+    """Return ``text`` as a Textual :class:`Content` drawn literally."""
+    return Content(visible(text, keep_newlines=keep_newlines))
+
+
+def is_secret_name(name: str) -> bool:
+    """Return whether an environment variable called ``name`` looks like a secret."""
+    return _SECRET_NAME.search(name) is not None
+
+
+def secret_values(environment: Mapping[str, object]) -> list[str]:
+    """Return the non-empty values of the secret-looking variables."""
+    return [
+        value
+        for name, value in environment.items()
+        if is_secret_name(name) and isinstance(value, str) and value
+    ]
+
+
+def mask_secrets(text: str, secrets: list[str]) -> str:
+    """Return ``text`` with every occurrence of each of ``secrets`` masked."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text

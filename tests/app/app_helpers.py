@@ -1,0 +1,39 @@
+"""Helpers shared by the app tests."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from procreg_tui.app import ProcregApp
+from procreg_tui.app._definition_list import DefinitionList
+
+
+async def until_loaded(pilot: Pilot[int]) -> ProcregApp:
+    """Wait until the app has read its registry, and return the app."""
+    app = pilot.app
+    assert isinstance(app, ProcregApp)
+    for _ in range(500):
+        if app.loaded:
+            break
+        await pilot.pause(0.01)
+    assert app.loaded, "the registry was never loaded"
+    await pilot.pause()
+    return app
+
+
+def list_labels(app: ProcregApp) -> list[str]:
+    """Return the labels of the rows the list shows, in order."""
+    return [entry.label for entry in app.query_one(DefinitionList).rows]
+
+
+def list_lines(app: ProcregApp) -> list[str]:
+    """Return the text of the list's rows as drawn on screen."""
+    listing = app.query_one(DefinitionList)
+    height = listing.scrollable_content_region.height
+    return [listing.render_line(y).text for y in range(height)]
+
+
+def shown(app: ProcregApp, selector: str) -> str:
+    """Return the plain text a Static widget shows."""
+    return str(app.query_one(selector, Static).content)
