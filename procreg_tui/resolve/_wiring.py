@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +11,6 @@ from procreg_tui.resolve._plan import Link, plan, text_of
 from procreg_tui.resolve._variables import Bindings, substitute
 
 _STREAM_WORDS = {0: "standard input", 1: "standard output", 2: "standard error"}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _VALUE_COLUMN = 17
 
 
@@ -211,12 +209,15 @@ def _adapter_lines(
         lines += _wrap("path", path, width)
     for label, value in adapter.details:
         lines += _wrap(_visible(label), _visible(value), width)
-    lines += _wrap("how", adapter.how, width)
+    lines += _wrap("how", _visible(adapter.how), width)
     return lines
 
 
 def _wrap(label: str, value: str, width: int, *, indent: str = "    ") -> list[str]:
     """Return ``label`` and ``value`` as lines of at most ``width`` characters."""
+    room = _VALUE_COLUMN - 2 - len(indent)
+    if len(label) > room:
+        label = label[: room - 1] + "…"
     head = f"{indent}{label}".ljust(_VALUE_COLUMN - 2) + " "
     lines = textwrap.wrap(
         value,
@@ -229,13 +230,28 @@ def _wrap(label: str, value: str, width: int, *, indent: str = "    ") -> list[s
 
 
 def _visible(text: str) -> str:
-    """Return ``text`` with control characters written as escapes."""
-    return _CONTROL.sub(_escape, text)
+    """Return ``text`` with what a terminal would not print as itself escaped.
 
-
-def _escape(match: re.Match[str]) -> str:
-    """Return the escape shown for one control character."""
-    character = match.group(0)
-    return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(
-        character, f"\\x{ord(character):02x}"
+    Control characters, format characters (such as a right-to-left override),
+    separators other than the space, and unassigned code points are written
+    as ``\\n``, ``\\x1b`` or ``\\u202e``.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        character if character.isprintable() else _escape(character)
+        for character in text
     )
+
+
+def _escape(character: str) -> str:
+    """Return the escape shown for one unprintable character."""
+    named = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(character)
+    if named is not None:
+        return named
+    code = ord(character)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
