@@ -78,20 +78,31 @@ class ProcregApp(App[int]):
     ]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("n", "new", "New"),
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("c", "copy", "Copy"),
-        Binding("e", "external_edit", "$EDITOR"),
-        Binding("y", "duplicate", "Duplicate"),
-        Binding("d", "delete", "Delete"),
-        Binding("u", "undo", "Undo delete"),
-        Binding("r", "reload", "Reload"),
-        Binding("s", "reveal", "Secrets"),
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True),
+        Binding(
+            "question_mark", "help", "Help", key_display="?", tooltip="List every key"
+        ),
+        Binding(
+            "slash", "filter", "Filter", key_display="/", tooltip="Filter the list"
+        ),
+        Binding("n", "new", "New", tooltip="New definition from a template"),
+        Binding("ctrl+s", "save", "Save", priority=True, tooltip="Save the definition"),
+        Binding("c", "copy", "Copy", tooltip="Copy the resolved command line"),
+        Binding("e", "external_edit", "$EDITOR", tooltip="Edit in $VISUAL/$EDITOR"),
+        Binding("y", "duplicate", "Duplicate", tooltip="Store a copy under a new id"),
+        Binding("d", "delete", "Delete", tooltip="Move the definition to the trash"),
+        Binding("u", "undo", "Undo delete", tooltip="Bring back the last deleted"),
+        Binding("r", "reload", "Reload", tooltip="Read the registry file again"),
+        Binding("s", "reveal", "Secrets", tooltip="Show or mask secret values"),
+        Binding("q", "quit", "Quit", tooltip="Quit (asks when edits are unsaved)"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, tooltip="Quit"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            priority=True,
+            tooltip="Command palette: every action by name",
+        ),
     ]
 
     def __init__(self, registry: RegistrySource, *, read_only: bool = False) -> None:
@@ -529,7 +540,7 @@ class ProcregApp(App[int]):
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             key = binding.key_display or self.get_key_display(binding)
-            everywhere.append((key, binding.description))
+            everywhere.append((key, binding.tooltip or binding.description))
         listing = [
             ("j / ↓, k / ↑", "Next / previous definition"),
             ("PgDn / PgUp, Home / End", "Move a page / to the ends"),

@@ -1,0 +1,378 @@
+"""Actions: save, conflicts, new, duplicate, delete and undo, reload, quit."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from app_helpers import list_labels, shown, until_loaded
+from textual.widgets import Input
+
+from procreg_tui.app import create_app
+from procreg_tui.app._dialogs import (
+    ConfirmScreen,
+    ConflictScreen,
+    HelpScreen,
+    TemplateScreen,
+)
+from procreg_tui.app._editor import DefinitionEditor
+from procreg_tui.app._templates import TEMPLATES
+from procreg_tui.definition import Severity, validate
+from procreg_tui.registry import Registry
+
+pytestmark = pytest.mark.asyncio
+
+
+def _replace_text(app_editor: DefinitionEditor, old: str, new: str) -> None:
+    """Put ``new`` in place of ``old`` in the editor, as typing would."""
+    app_editor.text = app_editor.text.replace(old, new)
+
+
+async def test_ctrl_s_saves_the_edited_definition(registry: Registry) -> None:
+    """ctrl+s stores the editor's definition as the next revision."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+
+        _replace_text(editor, '"timeout": 600', '"timeout": 900')
+        await pilot.pause()
+        assert app.drafts.keys() == {1}
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+        stored = registry.get(1)
+        assert stored.definition["timeout"] == 900
+        assert stored.revision == 2
+        assert app.drafts == {}
+
+
+async def test_saving_errors_needs_a_confirm(registry: Registry) -> None:
+    """A definition with errors is stored only after a yes, then marked invalid."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+
+        _replace_text(editor, '"timeout": 600', '"timeout": -1')
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert registry.get(1).definition["timeout"] == 600
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert registry.get(1).definition["timeout"] == -1
+        assert app._by_id[1].validity is Severity.ERROR
+
+
+async def test_unparseable_text_is_not_saved(registry: Registry) -> None:
+    """Text that is not a JSON object is refused with its line and column."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+
+        editor.text = '{"exec": "x",,}'
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+        assert registry.get(1).revision == 1
+        messages = [note.message for note in app._notifications]
+        assert any(m.startswith("Not saved: the text is not a JSON") for m in messages)
+        assert any("line 1, column" in m for m in messages)
+
+
+async def test_conflict_keep_mine(registry: Registry) -> None:
+    """A save over someone else's change shows both; 'm' keeps mine on top."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        _replace_text(editor, '"timeout": 600', '"timeout": 700')
+        await pilot.pause()
+
+        with Registry.open(registry.path) as other:
+            theirs = dict(other.get(1).definition, timeout=800)
+            other.update(1, theirs, base_revision=1)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.press("m")
+        await pilot.pause()
+
+        stored = registry.get(1)
+        assert stored.definition["timeout"] == 700
+        assert stored.revision == 3
+
+
+async def test_conflict_take_theirs(registry: Registry) -> None:
+    """'t' in the conflict dialog drops my edit and shows the stored version."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        _replace_text(editor, '"timeout": 600', '"timeout": 700')
+        await pilot.pause()
+
+        with Registry.open(registry.path) as other:
+            other.update(1, dict(other.get(1).definition, timeout=800), base_revision=1)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+
+        assert registry.get(1).definition["timeout"] == 800
+        assert '"timeout": 800' in editor.text
+        assert app.drafts == {}
+
+
+async def test_new_from_each_template(registry: Registry) -> None:
+    """n offers the templates; the chosen one is stored under the next id."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, TemplateScreen)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+
+        assert registry.get(7).definition == TEMPLATES[1].definition
+        assert app.current_id == 7
+        assert isinstance(app.focused, DefinitionEditor)
+        assert [t.title for t in TEMPLATES] == [
+            "stdin → stdout filter",
+            "file argument in and out",
+            "tcp service",
+            "blank",
+        ]
+
+
+async def test_templates_are_clean_definitions() -> None:
+    """Every template validates without errors or warnings."""
+    problems = {t.key: validate(t.fresh()) for t in TEMPLATES}
+
+    assert problems == {"filter": [], "files": [], "service": [], "blank": []}
+
+
+async def test_duplicate_stores_a_copy_under_a_new_id(registry: Registry) -> None:
+    """y stores the editor's definition under a new id with '-copy' in its name."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("j", "y")
+        await pilot.pause()
+
+        copy = registry.get(7).definition
+        assert copy == dict(registry.get(2).definition, name="full-format-service-copy")
+        assert app.current_id == 7
+
+
+async def test_delete_confirms_and_undo_restores(registry: Registry) -> None:
+    """d asks, then moves the definition to the trash; u brings it back."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert [r.id for r in registry.records()] == [2, 3, 4, 5, 6]
+        assert list_labels(app)[0] == "full-format-service"
+
+        await pilot.press("u")
+        await pilot.pause()
+        assert [r.id for r in registry.records()] == [1, 2, 3, 4, 5, 6]
+        assert app.current_id == 1
+
+
+async def test_delete_cancelled_keeps_the_definition(registry: Registry) -> None:
+    """Answering no to the delete question changes nothing."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("d", "n")
+        await pilot.pause()
+
+        assert [r.id for r in registry.records()] == [1, 2, 3, 4, 5, 6]
+
+
+async def test_change_on_disk_refreshes_and_keeps_the_draft(registry: Registry) -> None:
+    """A definition added elsewhere appears; the unsaved edit stays in the editor."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        _replace_text(editor, '"timeout": 600', '"timeout": 5')
+        await pilot.pause()
+
+        with Registry.open(registry.path) as other:
+            other.create({"name": "from-elsewhere", "exec": "/bin/true"})
+        for _ in range(300):
+            if "from-elsewhere" in list_labels(app):
+                break
+            await pilot.pause(0.02)
+
+        assert list_labels(app)[-1] == "from-elsewhere"
+        assert '"timeout": 5' in editor.text
+        assert app.drafts.keys() == {1}
+
+
+async def test_r_reloads(registry: Registry) -> None:
+    """r reads the registry again and shows what changed."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        with Registry.open(registry.path) as other:
+            other.delete(6)
+
+        await pilot.press("r")
+        for _ in range(300):
+            if len(list_labels(app)) == 5:
+                break
+            await pilot.pause(0.02)
+
+        assert "wc-input-argument" not in list_labels(app)
+
+
+async def test_help_lists_every_binding(registry: Registry) -> None:
+    """? opens the help, which names every key of the app."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-scroll Static").content)
+        for binding in app.BINDINGS:
+            assert binding.tooltip in text  # type: ignore[union-attr]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_quit_asks_when_edits_are_unsaved(registry: Registry) -> None:
+    """q with unsaved edits asks first; yes quits with status 0."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        _replace_text(app.query_one(DefinitionEditor), '"timeout": 600', '"timeout": 1')
+        await pilot.pause()
+        app.query_one("#list").focus()
+
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+
+    assert app.return_code == 0
+    assert registry.get(1).definition["timeout"] == 600
+
+
+async def test_quit_without_edits_exits_at_once(registry: Registry) -> None:
+    """q with nothing unsaved quits straight away with status 0."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+
+    assert app.return_code == 0
+
+
+async def test_read_only_refuses_every_edit(registry: Registry) -> None:
+    """Read-only shows a banner; new, delete, duplicate and save change nothing."""
+    app = create_app(registry, read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        assert app.query_one("#banner").display
+        assert shown(app, "#banner").startswith("Read-only: ")
+        await pilot.press("d", "y", "n", "ctrl+s")
+        await pilot.pause()
+
+        assert not isinstance(app.screen, ConfirmScreen | TemplateScreen)
+        assert [r.revision for r in registry.records()] == [1] * 6
+        assert app.query_one(DefinitionEditor).read_only
+        messages = [note.message for note in app._notifications]
+        assert (
+            messages.count("This registry is read-only: nothing can be changed.") >= 1
+        )
+
+
+async def test_external_editor_replaces_the_text(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """e runs $VISUAL on the text; what it wrote is back in the editor, checked."""
+    script = tmp_path / "edit.py"
+    script.write_text(
+        "import json, sys\n"
+        "path = sys.argv[1]\n"
+        "data = json.load(open(path))\n"
+        "data['timeout'] = 42\n"
+        "json.dump(data, open(path, 'w'))\n"
+    )
+    monkeypatch.setenv("VISUAL", f"{sys.executable} {script}")
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("e")
+        for _ in range(200):
+            if app.drafts:
+                break
+            await pilot.pause(0.02)
+
+        text = app.query_one(DefinitionEditor).text
+        assert json.loads(text)["timeout"] == 42
+        assert app.analysis is not None
+        assert not app.analysis.has_errors
+        assert registry.get(1).revision == 1
+
+
+async def test_external_editor_errors_offer_to_reopen(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the edited text has errors, the app offers to open the editor again."""
+    script = tmp_path / "break.py"
+    script.write_text("import sys\nopen(sys.argv[1], 'w').write('{\"exec\": 1}')\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("e")
+        for _ in range(200):
+            if isinstance(app.screen, ConfirmScreen):
+                break
+            await pilot.pause(0.02)
+
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert app.query_one(DefinitionEditor).text == '{"exec": 1}'
+
+
+async def test_filter_keeps_focus_while_typing(registry: Registry) -> None:
+    """Keys typed in the filter go to the filter, not to the actions."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("slash", *"dyn")
+        await pilot.pause()
+
+        assert app.query_one("#filter", Input).value == "dyn"
+        assert [r.id for r in registry.records()] == [1, 2, 3, 4, 5, 6]
