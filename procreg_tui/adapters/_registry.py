@@ -60,7 +60,7 @@ class KindRegistry:
             is_instance = isinstance(loaded, AdapterKind) and not isinstance(
                 loaded, type
             )
-            kind = loaded if is_instance else loaded()
+            kind = loaded() if callable(loaded) and not is_instance else loaded
         except Exception as error:
             self._warn(f"{where} could not be loaded: {error!r}")
             return
@@ -80,7 +80,7 @@ class KindRegistry:
     def _warn(self, message: str) -> None:
         """Keep ``message`` for the user and log it for developers."""
         self.warnings.append(message)
-        _log.warning("%s", message)
+        _log.info("%s", message)
 
 
 @functools.cache
