@@ -121,7 +121,7 @@ def _start_app(context: Context) -> int:
     # The app is the only part that loads Textual; the commands never do.
     from procreg_tui.app import create_app  # noqa: PLC0415
 
-    app = create_app(registry)
+    app = create_app(registry, read_only=bool(context.options.read_only))
     app.run()
     code = app.return_code
     return ExitCode.OK if code is None else int(code)
