@@ -7,7 +7,7 @@ import difflib
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,9 +83,7 @@ def validate(
     """
     problems = lint(definition)
     if isinstance(definition, dict):
-        from procreg_tui.adapters import adapter_problems  # noqa: PLC0415
-        from procreg_tui.resolve import variable_problems  # noqa: PLC0415
-
+        adapter_problems, variable_problems = _other_checks()
         problems.extend(adapter_problems(definition))
         problems.extend(variable_problems(definition, bindings))
 
@@ -94,6 +92,22 @@ def validate(
     if base_path:
         return [problem.under(base_path) for problem in problems]
     return problems
+
+
+@functools.cache
+def _other_checks() -> tuple[
+    Callable[[object], list[Problem]],
+    Callable[[object, Mapping[str, str] | None], list[Problem]],
+]:
+    """Return the checks of the adapters and of resolution.
+
+    They are imported on first use: both areas import this package's
+    problems, so importing them here at the top would be circular.
+    """
+    from procreg_tui.adapters import adapter_problems  # noqa: PLC0415
+    from procreg_tui.resolve import variable_problems  # noqa: PLC0415
+
+    return adapter_problems, variable_problems
 
 
 def lint(definition: object) -> list[Problem]:
@@ -163,16 +177,21 @@ def _check_keys(
     obj: dict[str, Any], shape: _Shape, path: JsonPath, problems: list[Problem]
 ) -> None:
     """Report the other spellings and unknown keys of ``obj`` and its members."""
-    for key, value in obj.items():
-        if key not in shape.known:
-            problems.append(_unknown_key(key, shape, path))
-            continue
+    keys = obj.keys()
+    if not shape.known.issuperset(keys):
+        problems.extend(
+            _unknown_key(key, shape, path) for key in obj if key not in shape.known
+        )
+    if not keys.isdisjoint(shape.aliases):
+        problems.extend(
+            _alias(obj, key, shape.aliases[key], path)
+            for key in obj
+            if key in shape.aliases
+        )
 
-        canonical = shape.aliases.get(key)
-        if canonical is not None:
-            problems.append(_alias(obj, key, canonical, path))
-        child = shape.children.get(canonical or key)
-        if child is not None and isinstance(value, dict):
+    for key, child in shape.children.items():
+        value = obj.get(key)
+        if isinstance(value, dict):
             _check_keys(value, child, (*path, key), problems)
 
 
@@ -218,7 +237,7 @@ def _alias(obj: dict[str, Any], key: str, canonical: str, path: JsonPath) -> Pro
 def _check_secrets(environment: dict[str, Any], problems: list[Problem]) -> None:
     """Report environment variables whose names say they hold a secret."""
     for name, value in environment.items():
-        if isinstance(value, str) and value and _SECRET_NAME.search(name):
+        if isinstance(value, str) and value and _looks_secret(name):
             problems.append(
                 Problem(
                     Severity.WARNING,
@@ -229,6 +248,12 @@ def _check_secrets(environment: dict[str, Any], problems: list[Problem]) -> None
                     "secret-in-plain-text",
                 )
             )
+
+
+@functools.lru_cache(maxsize=4096)
+def _looks_secret(name: str) -> bool:
+    """Return whether an environment variable called ``name`` holds a secret."""
+    return _SECRET_NAME.search(name) is not None
 
 
 def _check_size(definition: dict[str, Any], problems: list[Problem]) -> None:

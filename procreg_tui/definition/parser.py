@@ -12,7 +12,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from procreg_tui.definition.problems import JsonPath, Severity
 
@@ -78,20 +78,20 @@ class LineIndex:
 def deeper_than(value: object, limit: int) -> bool:
     """Return whether arrays and objects in ``value`` nest more than ``limit`` deep.
 
-    Walks level by level, so any depth is safe to ask about.
+    Walks with a stack of its own, so any depth is safe to ask about.
     """
-    level: list[object] = [value]
-    for _ in range(limit + 1):
-        children: list[object] = []
-        for item in level:
-            if isinstance(item, dict):
-                children.extend(item.values())
-            elif isinstance(item, list):
-                children.extend(item)
-        level = [child for child in children if isinstance(child, dict | list)]
-        if not level:
-            return False
-    return True
+    pending: list[tuple[dict[Any, Any] | list[Any], int]] = []
+    if isinstance(value, dict | list):
+        pending.append((value, 1))
+    while pending:
+        item, depth = pending.pop()
+        if depth > limit:
+            return True
+        members = item.values() if isinstance(item, dict) else item
+        pending.extend(
+            (member, depth + 1) for member in members if isinstance(member, dict | list)
+        )
+    return False
 
 
 class _Frame:

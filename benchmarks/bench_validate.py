@@ -1,0 +1,188 @@
+"""Time validation of definitions against parsing the registry JSON that holds them.
+
+Run: ``python benchmarks/bench_validate.py`` (``--count N`` for another size).
+
+10,000 definitions are generated from the shipped examples with variations
+(names, arguments, timeouts, environment, other spellings, unknown keys), all
+valid against the schema as a registry's definitions mostly are. Printed per
+definition, with ratios over the cost of parsing the registry's list document
+of the same definitions with ``orjson.loads`` and ``json.loads``, measured in
+the same run:
+
+- the schema pre-check alone (the compiled validator);
+- ``lint``: this area's own checks (schema, keys, secrets, size);
+- ``validate``: everything, adapters and variables included;
+- ``load_text`` of the registry text (the positional reader is not run);
+- for invalid definitions, the cost of explaining their schema errors;
+- for one definition as typed in the app: ``load_text`` + ``validate`` with
+  positions.
+
+Targets: validate of every definition within 1.5x of parsing the registry
+JSON; validate of one definition well under 2 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import gc
+import json
+import random
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from procreg_tui.definition import lint, load_text, schema_problems, validate
+from procreg_tui.definition.schema import _validators
+from procreg_tui.resources import examples_dir
+
+REGISTRY_TARGET = 1.5
+ONE_DEFINITION_TARGET_US = 2000.0
+
+
+def _examples() -> list[dict[str, Any]]:
+    paths = sorted(examples_dir().glob("*.json"))
+    return [json.loads(path.read_text(encoding="utf-8")) for path in paths]
+
+
+def _variation(example: dict[str, Any], number: int, rng: random.Random) -> Any:
+    """Return a valid variation of ``example``, numbered ``number``."""
+    definition = copy.deepcopy(example)
+    definition["name"] = f"{example.get('name', 'process')}-{number}"
+    if rng.random() < 0.5:
+        definition["argv"] = [*definition.get("argv", []), f"--run={number}"]
+    if rng.random() < 0.3:
+        definition["timeout"] = rng.choice([30, 60.5, 3600])
+    if rng.random() < 0.3:
+        environment = definition.setdefault("environment", {})
+        environment[f"VAR_{number % 17}"] = str(number)
+    if rng.random() < 0.1 and "argv" in definition:
+        definition["args"] = definition.pop("argv")
+    if rng.random() < 0.05:
+        definition["exce"] = definition["exec"]
+    return definition
+
+
+def _invalid(definition: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """Return ``definition`` broken in one of the usual ways."""
+    broken = copy.deepcopy(definition)
+    fault = rng.randrange(4)
+    if fault == 0:
+        broken["timeout"] = "60"
+    elif fault == 1:
+        del broken["exec"]
+    elif fault == 2:
+        broken["process_type"] = "singel"
+    else:
+        broken["environment"] = {"1BAD": 1}
+    return broken
+
+
+def _per_item(action: Callable[[], object], count: int, repeat: int) -> float:
+    """Return the best time of ``action`` over ``repeat`` runs, per item, in µs.
+
+    The garbage collector is paused while timing, as ``timeit`` does, so that
+    a collection triggered by one contender is not charged to another.
+    """
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            action()
+            best = min(best, time.perf_counter() - start)
+        finally:
+            gc.enable()
+    return best / count * 1e6
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the timings; return 1 when a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    options = parser.parse_args(argv)
+    count, repeat = options.count, options.repeat
+
+    rng = random.Random(2024)
+    examples = _examples()
+    definitions = [
+        _variation(examples[number % len(examples)], number, rng)
+        for number in range(count)
+    ]
+    document = {
+        "meta": {"limit": None, "offset": 0, "total_count": count},
+        "objects": [
+            {
+                "definition": definition,
+                "id": number + 1,
+                "resource_uri": f"/api/process_definition/{number + 1}/",
+            }
+            for number, definition in enumerate(definitions)
+        ],
+    }
+    registry_text = json.dumps(document, indent=2, ensure_ascii=False)
+    registry_bytes = registry_text.encode("utf-8")
+    invalid = [_invalid(definition, rng) for definition in definitions[:500]]
+    fast = _validators("#").fast
+    one_text = json.dumps(definitions[1], indent=2)
+
+    assert all(validate(d) == validate(d) for d in definitions[:50])
+    orjson_us = _per_item(lambda: orjson.loads(registry_bytes), count, repeat)
+    json_us = _per_item(lambda: json.loads(registry_text), count, repeat)
+    timings = {
+        "schema pre-check (jsonschema_rs)": _per_item(
+            lambda: [fast.is_valid(d) for d in definitions], count, repeat
+        ),
+        "lint (schema, keys, secrets, size)": _per_item(
+            lambda: [lint(d) for d in definitions], count, repeat
+        ),
+        "validate (with adapters, variables)": _per_item(
+            lambda: [validate(d) for d in definitions], count, repeat
+        ),
+        "load_text of the registry": _per_item(
+            lambda: load_text(registry_text), count, repeat
+        ),
+        "explain an invalid definition": _per_item(
+            lambda: [schema_problems(d) for d in invalid], len(invalid), repeat
+        ),
+    }
+
+    def one_definition() -> None:
+        typed = load_text(one_text)
+        validate(typed.value, document=typed)
+
+    one_us = _per_item(one_definition, 1, 200)
+
+    print(f"{count:,} definitions, {len(registry_bytes) / count:,.0f} bytes each")
+    print(f"{'per definition':<38} {'µs':>9} {'÷ orjson':>9} {'÷ json':>9}")
+    print(f"{'orjson.loads of the registry':<38} {orjson_us:9.2f} {1:9.2f}")
+    print(
+        f"{'json.loads of the registry':<38} {json_us:9.2f} {json_us / orjson_us:9.2f}"
+    )
+    for name, micros in timings.items():
+        print(
+            f"{name:<38} {micros:9.2f} {micros / orjson_us:9.2f} "
+            f"{micros / json_us:9.2f}"
+        )
+    print(f"{'one definition: load_text + validate':<38} {one_us:9.2f}")
+
+    validate_ratio = timings["validate (with adapters, variables)"] / json_us
+    lint_ratio = timings["lint (schema, keys, secrets, size)"] / json_us
+    print(
+        f"\nvalidate / json.loads: {validate_ratio:.2f}x "
+        f"(target {REGISTRY_TARGET}x; this area's own lint: {lint_ratio:.2f}x)"
+    )
+    print(
+        f"one definition: {one_us:.0f} µs (target under {ONE_DEFINITION_TARGET_US:.0f})"
+    )
+    missed = validate_ratio > REGISTRY_TARGET or one_us > ONE_DEFINITION_TARGET_US
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
