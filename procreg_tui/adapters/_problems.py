@@ -85,7 +85,7 @@ def _parameter_problems(
     if schema is None:
         return []
     if isinstance(schema, str):
-        from procreg_tui.definition.schema import schema_problems  # noqa: PLC0415
+        from procreg_tui.definition import schema_problems  # noqa: PLC0415 - a cycle
 
         return schema_problems(parameters, schema, base_path)
 

@@ -219,6 +219,8 @@ def _wrap(label: str, value: str, width: int, *, indent: str = "    ") -> list[s
     if len(label) > room:
         label = label[: room - 1] + "…"
     head = f"{indent}{label}".ljust(_VALUE_COLUMN - 2) + " "
+    if len(head) + len(value) <= width and value.strip() == value:
+        return [(head + value).rstrip()]
     lines = textwrap.wrap(
         value,
         width=width,
