@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import re
 from pathlib import Path
 
 from procreg_tui.definition.errors import DefinitionError
@@ -18,6 +19,8 @@ from procreg_tui.definition.parser import (
 from procreg_tui.definition.problems import JsonPath, Problem, Severity
 
 _JSON_SPACE = " \t\r\n"
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _BYTE_ORDER_MARKS = (
     # UTF-32 first: its little-endian mark begins with the UTF-16 one.
@@ -169,6 +172,8 @@ def load_text(text: str, origin: str = "<string>") -> Document:
         if not parsed.complete:
             return document
 
+    if _SURROGATE_ESCAPE.search(text):
+        problems.extend(_surrogate_problems(document))
     problems.extend(_shape_problems(document))
     return document
 
@@ -274,6 +279,44 @@ def _finite_float(token: str) -> float:
 
 def _refuse_constant(token: str) -> object:
     raise _NotStrictJsonError(f"{token} is not JSON")
+
+
+def _surrogate_problems(document: Document) -> list[Problem]:
+    """Return an error for each key or string holding an unpaired surrogate.
+
+    JSON lets ``\\ud800`` be written alone, but it is half of a character and
+    cannot be stored as UTF-8; paired escapes decode to one character.
+    """
+    problems = []
+    pending: list[tuple[JsonPath, object]] = [((), document.value)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str) and _SURROGATE.search(value):
+            problems.append(_surrogate_problem(document, path, key=False))
+        elif isinstance(value, dict):
+            for key, member in value.items():
+                if _SURROGATE.search(key):
+                    problems.append(
+                        _surrogate_problem(document, (*path, key), key=True)
+                    )
+                pending.append(((*path, key), member))
+        elif isinstance(value, list):
+            pending.extend(((*path, index), item) for index, item in enumerate(value))
+    return problems
+
+
+def _surrogate_problem(document: Document, path: JsonPath, *, key: bool) -> Problem:
+    place = document.locate(path, key=key) or (None, None)
+    what = "key" if key else "string"
+    return Problem(
+        Severity.ERROR,
+        path,
+        f"this {what} holds an unpaired surrogate escape (\\uD800 to \\uDFFF), "
+        "which is half of a character and cannot be stored; write the whole "
+        "character or its escaped pair",
+        "unpaired-surrogate",
+        *place,
+    )
 
 
 def _shape_problems(document: Document) -> list[Problem]:

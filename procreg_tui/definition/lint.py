@@ -198,7 +198,11 @@ def _check_keys(
 def _unknown_key(key: str, shape: _Shape, path: JsonPath) -> Problem:
     where = f" in {path_name(path)}" if path else ""
     preferred = sorted(name for name in shape.known if name not in shape.aliases)
-    close = difflib.get_close_matches(key, preferred, n=1, cutoff=0.6)
+    close = (
+        difflib.get_close_matches(key, preferred, n=1, cutoff=0.6)
+        if isinstance(key, str)
+        else []
+    )
     hint = f"; did you mean `{close[0]}`?" if close else "; procreg keeps it as it is"
     return Problem(
         Severity.WARNING,
@@ -310,5 +314,5 @@ def _placed(problem: Problem, document: Document, base_path: JsonPath) -> Proble
     return placed.at(*place) if place is not None else placed
 
 
-def _literal(value: str) -> str:
+def _literal(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)

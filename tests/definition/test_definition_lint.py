@@ -329,3 +329,12 @@ def test_fix_aliases_copies_the_values() -> None:
     fixed["environment"]["B"] = "2"
 
     assert definition == {"exec": "a", "argv": ["x"], "environment": {"A": "1"}}
+
+
+def test_keys_that_are_not_strings_are_unknown_without_suggestion() -> None:
+    """A Python mapping with a key that is not a string is reported, not raised."""
+    problems = lint({"exec": "a", 3: "x"})
+
+    assert [(p.code, p.path, p.message) for p in problems] == [
+        ("unknown-key", (3,), "unknown key 3; procreg keeps it as it is")
+    ]

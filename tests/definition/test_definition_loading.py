@@ -473,3 +473,21 @@ def test_escaped_strings_are_decoded() -> None:
     """Escapes in keys and values are decoded like any JSON reader does."""
     document = load_text('{"ex\\u0065c": "a\\"b\\\\c\\n\\u00e9", "x": [1.5, -2e3],}')
     assert document.value == {"exec": 'a"b\\c\né', "x": [1.5, -2000.0]}
+
+
+def test_unpaired_surrogate_escape_is_an_error_at_its_string() -> None:
+    """A lone surrogate escape cannot be stored, so it is an error at its string."""
+    document = load_text('{"exec": "a",\n "argv": ["\\ud800x", "\\ud83d\\ude00"]}')
+
+    problem = _only(document.problems)
+    assert (problem.severity, problem.code) == (Severity.ERROR, "unpaired-surrogate")
+    assert (problem.path, problem.line, problem.column) == (("argv", 0), 2, 11)
+    assert document.value == {"exec": "a", "argv": ["\ud800x", "😀"]}
+
+
+def test_escaped_backslash_before_u_is_not_a_surrogate() -> None:
+    """A literal backslash followed by ud800 is text, not an escape."""
+    document = load_text('{"exec": "C:\\\\ud800"}')
+
+    assert document.problems == []
+    assert document.value == {"exec": "C:\\ud800"}
