@@ -127,19 +127,29 @@ class ProcregApp(App[int]):
         self.last_copy: CopyOutcome | None = None
         """How the last copy went."""
 
+        # Kept rather than queried: timers and workers may call back while the
+        # app shuts down, when a query would find nothing.
+        self._banner = Static(id="banner")
+        self._left = Vertical(id="left")
+        self._filter_input = Input(placeholder="/ to filter", id="filter", compact=True)
+        self._list = DefinitionList(id="list")
+        self._status = Label("Loading the registry…", id="list-status")
+        self._editor = DefinitionEditor(id="editor")
+        self._live_panel = LivePanel(id="live")
+
     # -- layout ------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         """Lay out the banner, the list, the editor, the live panel and the footer."""
-        yield Static(id="banner")
+        yield self._banner
         with Horizontal(id="main"):
-            with Vertical(id="left"):
-                yield Input(placeholder="/ to filter", id="filter", compact=True)
-                yield DefinitionList(id="list")
-                yield Label("Loading the registry…", id="list-status")
+            with self._left:
+                yield self._filter_input
+                yield self._list
+                yield self._status
             with Container(id="right"):
-                yield DefinitionEditor(id="editor")
-                yield LivePanel(id="live")
+                yield self._editor
+                yield self._live_panel
         yield Static(
             f"procreg needs at least {MIN_WIDTH} columns and {MIN_HEIGHT} rows.\n"
             "Please enlarge the terminal.",
@@ -149,26 +159,14 @@ class ProcregApp(App[int]):
 
     def on_mount(self) -> None:
         """Show the first screen, then read the registry in the background."""
-        self.query_one("#left").border_title = "Definitions"
-        self.query_one("#editor").border_title = "Definition"
-        self.query_one("#live").border_title = "Live"
-        self.query_one(DefinitionList).focus()
+        self._left.border_title = "Definitions"
+        self._editor.border_title = "Definition"
+        self._live_panel.border_title = "Live"
+        self._list.focus()
         self._show_banner()
         self._live_panel.show(None, revealed=self._revealed)
         self.call_after_refresh(self._start_loading)
         self.set_interval(POLL_INTERVAL, self._poll)
-
-    @property
-    def _live_panel(self) -> LivePanel:
-        return self.query_one(LivePanel)
-
-    @property
-    def _list(self) -> DefinitionList:
-        return self.query_one(DefinitionList)
-
-    @property
-    def _editor(self) -> DefinitionEditor:
-        return self.query_one(DefinitionEditor)
 
     # -- state the tests and the benchmark read -----------------------------------
 
@@ -230,7 +228,7 @@ class ProcregApp(App[int]):
     def _load_failed(self, error: RegistryError) -> None:
         """Say why the registry could not be read."""
         self._loading = False
-        self.query_one("#list-status", Label).update(as_content(str(error)))
+        self._status.update(as_content(str(error)))
         self.notify(str(error), title="Registry", severity="error", markup=False)
 
     def _fill(self, registry: Registry, entries: list[Entry]) -> None:
@@ -275,12 +273,12 @@ class ProcregApp(App[int]):
         shown = len(self._list.rows)
         total = len(self._entries)
         status = f"{shown} of {total}" if self._filter.query else f"{total} definitions"
-        self.query_one("#list-status", Label).update(status)
-        self.query_one("#left").border_title = f"Definitions {shown}/{total}"
+        self._status.update(status)
+        self._left.border_title = f"Definitions {shown}/{total}"
 
     def _show_banner(self) -> None:
         """Show the read-only banner when edits are refused."""
-        banner = self.query_one("#banner", Static)
+        banner = self._banner
         banner.display = self.read_only
         if not self.read_only:
             return
@@ -431,7 +429,7 @@ class ProcregApp(App[int]):
 
     def action_filter(self) -> None:
         """Move the keyboard to the filter."""
-        self.query_one("#filter", Input).focus()
+        self._filter_input.focus()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -447,7 +445,7 @@ class ProcregApp(App[int]):
 
     def on_key(self, event: Any) -> None:
         """Escape or Down in the filter goes back to the list; Escape also clears it."""
-        filter_input = self.query_one("#filter", Input)
+        filter_input = self._filter_input
         if not filter_input.has_focus:
             return
         if event.key == "escape":
@@ -639,7 +637,7 @@ class ProcregApp(App[int]):
         self._put(record)
         self._refresh_list(keep=record.id)
         if not self._list.select_id(record.id):
-            self.query_one("#filter", Input).value = ""
+            self._filter_input.value = ""
             self._refresh_list(keep=record.id)
         self._open(record.id)
         self._editor.focus()
@@ -688,7 +686,7 @@ class ProcregApp(App[int]):
             return
         self._deleted.pop()
         self._put(record)
-        self.query_one("#filter", Input).value = ""
+        self._filter_input.value = ""
         self._refresh_list(keep=record_id)
         self._open(record_id)
         self.notify(f"Restored definition {record_id}.")

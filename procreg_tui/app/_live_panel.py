@@ -90,6 +90,8 @@ class LivePanel(VerticalScroll, can_focus=False):
 
     def show(self, analysis: Analysis | None, *, revealed: bool) -> None:
         """Show ``analysis``; secret values stay masked unless ``revealed``."""
+        if not self.is_attached:
+            return
         self._analysis = analysis
         self._revealed = revealed
         command = self.query_one("#command-line", Static)

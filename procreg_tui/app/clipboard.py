@@ -67,7 +67,7 @@ def copy_text(
     *,
     send_osc52: Callable[[str], None],
     environ: Mapping[str, str],
-    system_copy: Callable[[str], None] = pyperclip.copy,
+    system_copy: Callable[[str], None] | None = None,
     run: Runner = subprocess.run,
 ) -> CopyOutcome:
     """Copy ``text`` the best way the environment allows and report how.
@@ -76,7 +76,8 @@ def copy_text(
         text: What to copy.
         send_osc52: Writes the OSC 52 sequence holding the text to the terminal.
         environ: The environment; ``TMUX`` tells whether tmux is around.
-        system_copy: Puts text on the system clipboard; raises when there is none.
+        system_copy: Puts text on the system clipboard and raises when there is
+            none; :func:`pyperclip.copy` by default.
         run: Runs a command, as :func:`subprocess.run` does.
 
     Returns:
@@ -88,7 +89,7 @@ def copy_text(
         return CopyOutcome((), certain=False, notes=(note,))
 
     try:
-        system_copy(text)
+        (system_copy or pyperclip.copy)(text)
     except (pyperclip.PyperclipException, OSError) as error:
         system_note = f"System clipboard: {error}".rstrip(". ") + "."
     else:

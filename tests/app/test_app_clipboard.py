@@ -1,0 +1,184 @@
+"""Copying the command line: system clipboard, OSC 52, tmux's buffer, honestly told."""
+
+from __future__ import annotations
+
+import subprocess
+from typing import Any
+
+import pyperclip
+import pytest
+from app_helpers import until_loaded
+
+from procreg_tui.app import clipboard, create_app
+from procreg_tui.app._dialogs import TextScreen
+from procreg_tui.app.clipboard import CopyOutcome, copy_text
+from procreg_tui.registry import Registry
+
+COMMAND = (
+    "timeout 600 /usr/local/bin/ffmpeg -i /tmp/procreg/input -q:a 2 /tmp/procreg/output"
+)
+
+
+def _no_system_clipboard(text: str) -> None:
+    raise pyperclip.PyperclipException("no clipboard mechanism found")
+
+
+class _Tmux:
+    """Records tmux commands and answers with the given status."""
+
+    def __init__(self, status: int = 0) -> None:
+        self.status = status
+        self.calls: list[tuple[list[str], bytes]] = []
+
+    def __call__(
+        self, command: list[str], **kw: Any
+    ) -> subprocess.CompletedProcess[bytes]:
+        self.calls.append((command, kw["input"]))
+        return subprocess.CompletedProcess(command, self.status, b"", b"no server")
+
+
+def test_system_clipboard_is_tried_first() -> None:
+    """Where pyperclip works, the text goes there alone and the copy is certain."""
+    copied: list[str] = []
+    sent: list[str] = []
+
+    outcome = copy_text(
+        "a b", send_osc52=sent.append, environ={}, system_copy=copied.append
+    )
+
+    assert outcome == CopyOutcome((clipboard.SYSTEM,), certain=True)
+    assert copied == ["a b"]
+    assert sent == []
+    assert outcome.describe("command line") == (
+        "Copied the command line to the system clipboard."
+    )
+
+
+def test_without_a_display_osc52_is_sent_and_not_claimed() -> None:
+    """Without a system clipboard or tmux, OSC 52 is sent and called uncertain."""
+    sent: list[str] = []
+
+    outcome = copy_text(
+        "x", send_osc52=sent.append, environ={}, system_copy=_no_system_clipboard
+    )
+
+    assert sent == ["x"]
+    assert outcome.routes == (clipboard.TERMINAL,)
+    assert outcome.certain is False
+    assert outcome.describe("command line") == (
+        "Sent the command line to the terminal clipboard (OSC 52); whether the "
+        "terminal accepted it cannot be known."
+    )
+
+
+def test_inside_tmux_the_paste_buffer_is_loaded() -> None:
+    """Inside tmux the text is also loaded into tmux's buffer, which is certain."""
+    tmux = _Tmux()
+
+    outcome = copy_text(
+        "ls -l",
+        send_osc52=lambda text: None,
+        environ={"TMUX": "/tmp/tmux-0/default,1,0"},
+        system_copy=_no_system_clipboard,
+        run=tmux,
+    )
+
+    assert tmux.calls == [(["tmux", "load-buffer", "-w", "-"], b"ls -l")]
+    assert outcome.routes == (clipboard.TERMINAL, clipboard.TMUX)
+    assert outcome.certain is True
+    assert outcome.describe("command line") == (
+        "Copied the command line to tmux's paste buffer (paste it with the tmux "
+        "prefix, then ]), and sent it to the terminal clipboard (OSC 52)."
+    )
+
+
+def test_a_failing_tmux_is_reported() -> None:
+    """When tmux refuses the buffer, the copy stays uncertain and says why."""
+    outcome = copy_text(
+        "ls",
+        send_osc52=lambda text: None,
+        environ={"TMUX": "x"},
+        system_copy=_no_system_clipboard,
+        run=_Tmux(status=1),
+    )
+
+    assert outcome.routes == (clipboard.TERMINAL,)
+    assert outcome.certain is False
+    assert outcome.notes == ("tmux: no server.",)
+
+
+def test_long_text_skips_osc52_and_huge_text_is_not_copied() -> None:
+    """Past the OSC 52 limit only tmux gets the text; past the cap nothing does."""
+    sent: list[str] = []
+    long_text = "a" * (clipboard.MAX_OSC52_BYTES + 1)
+
+    outcome = copy_text(
+        long_text,
+        send_osc52=sent.append,
+        environ={"TMUX": "x"},
+        system_copy=_no_system_clipboard,
+        run=_Tmux(),
+    )
+    huge = copy_text(
+        "a" * (clipboard.MAX_COPY_CHARS + 1),
+        send_osc52=sent.append,
+        environ={},
+        system_copy=_no_system_clipboard,
+    )
+
+    assert sent == []
+    assert outcome.routes == (clipboard.TMUX,)
+    assert outcome.notes == (
+        "Too long for the terminal clipboard (over 56,245 bytes).",
+    )
+    assert huge.routes == ()
+    assert huge.describe("command line").startswith(
+        "Could not copy the command line: no clipboard is reachable. It is "
+        "1,000,001 characters long; the limit is 1,000,000."
+    )
+
+
+@pytest.mark.asyncio
+async def test_c_without_display_shows_the_text_to_select(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """c with only OSC 52 at hand opens a dialog holding the command line."""
+    monkeypatch.setattr(pyperclip, "copy", _no_system_clipboard)
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("c")
+        for _ in range(200):
+            if isinstance(app.screen, TextScreen):
+                break
+            await pilot.pause(0.02)
+
+        assert isinstance(app.screen, TextScreen)
+        assert app.screen.query_one("#text").text == COMMAND  # type: ignore[attr-defined]
+        assert app.clipboard == COMMAND
+        assert app.last_copy is not None
+        assert app.last_copy.routes == (clipboard.TERMINAL,)
+
+
+@pytest.mark.asyncio
+async def test_c_with_a_system_clipboard_notifies(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """c with a working system clipboard copies the real command line and says so."""
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("c")
+        for _ in range(200):
+            if copied:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+
+        assert copied == [COMMAND]
+        messages = [note.message for note in app._notifications]
+        assert messages == ["Copied the command line to the system clipboard."]

@@ -1,0 +1,167 @@
+"""The live panel, text from definitions shown as data, and the adaptive layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from app_helpers import list_lines, shown, until_loaded
+from textual.widgets import Input, OptionList
+
+from procreg_tui.app import create_app
+from procreg_tui.app._editor import DefinitionEditor
+from procreg_tui.app._text import MASK
+from procreg_tui.registry import Registry
+
+pytestmark = pytest.mark.asyncio
+
+HOSTILE = {
+    "name": "[bold]x[/bold] [/] [link=http://e]\x1b[31mred\x07\x00\x9b\u202eevil",
+    "exec": "/bin/echo",
+    "argv": ["[red]hi", "$HOME"],
+}
+
+
+async def test_live_panel_shows_command_line_and_wiring(registry: Registry) -> None:
+    """The live panel shows the resolved command line and the wiring."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        assert shown(app, "#command-line") == (
+            "timeout 600 /usr/local/bin/ffmpeg -i /tmp/procreg/input -q:a 2 "
+            "/tmp/procreg/output"
+        )
+        wiring = shown(app, "#wiring").splitlines()
+        assert wiring[0] == "message bus"
+        assert wiring[-1] == "message bus"
+
+
+async def test_binding_inputs_resolve_again(registry: Registry) -> None:
+    """Typing a value for ${input_file} puts it into the command line."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        fields = {
+            field.name: field for field in app.query(".binding-value").results(Input)
+        }
+        assert {name: field.value for name, field in fields.items()} == {
+            "input_file": "/tmp/procreg/input",
+            "output_file": "/tmp/procreg/output",
+        }
+
+        fields["input_file"].value = "/data/my song.wav"
+        await pilot.pause()
+
+        assert shown(app, "#command-line") == (
+            "timeout 600 /usr/local/bin/ffmpeg -i '/data/my song.wav' -q:a 2 "
+            "/tmp/procreg/output"
+        )
+
+
+async def test_problems_are_listed_and_jump_to_their_place(registry: Registry) -> None:
+    """A validation problem is listed; choosing it moves the editor's cursor there."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        editor.text = '{\n  "exec": "/bin/true",\n  "timeout": -5\n}\n'
+        await pilot.pause(0.3)
+
+        assert app.analysis is not None
+        assert [(p.severity.value, p.path, p.line) for p in app.analysis.problems] == [
+            ("error", ("timeout",), 3)
+        ]
+        problems = app.query_one("#problems", OptionList)
+        problems.focus()
+        problems.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+
+        assert editor.has_focus
+        assert editor.cursor_location == (2, 13)
+
+
+async def test_secrets_are_masked_until_revealed(registry: Registry) -> None:
+    """A secret-looking environment value is masked in the panel until s."""
+    registry.create(
+        {"exec": "/bin/env", "environment": {"API_TOKEN": "hunter2", "LANG": "C"}}
+    )
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("end")
+        await pilot.pause()
+
+        assert shown(app, "#command-line") == f"env API_TOKEN={MASK} LANG=C /bin/env"
+        await pilot.press("s")
+        assert shown(app, "#command-line") == "env API_TOKEN=hunter2 LANG=C /bin/env"
+
+
+async def test_definition_text_is_shown_literally(registry: Registry) -> None:
+    """Markup and control characters in a definition are drawn as visible text."""
+    registry.create(HOSTILE)
+    app = create_app(registry, read_only=False)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("end")
+        await pilot.pause()
+
+        row = list_lines(app)[6]
+        assert row.rstrip() == "   7  [bold]x[/bold] [/] ["
+        assert "\x1b" not in row
+        title = app.query_one(DefinitionEditor).border_title
+        assert title == (
+            "#7 \\[bold]x\\[/bold] \\[/] \\[link=http://e]"
+            "\\e[31mred\\x07\\x00\\x9b\\u202eevil"
+        )
+        assert shown(app, "#command-line") == "/bin/echo '[red]hi' '$HOME'"
+
+
+@pytest.mark.parametrize(
+    ("size", "classes"),
+    [((80, 24), {"-narrow", "-tall"}), ((140, 40), {"-wide", "-tall"})],
+)
+async def test_layout_follows_the_width(
+    registry: Registry, size: tuple[int, int], classes: set[str]
+) -> None:
+    """Narrow terminals stack editor and live panel; wide ones set them side by side."""
+    app = create_app(registry)
+    async with app.run_test(size=size) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one("#editor").region
+        live = app.query_one("#live").region
+
+        assert classes <= app.screen.classes
+        if "-wide" in classes:
+            assert (editor.y, live.x) == (live.y, editor.right)
+        else:
+            assert (editor.x, live.y) == (live.x, editor.bottom)
+
+
+async def test_too_small_asks_for_a_larger_terminal(registry: Registry) -> None:
+    """Below the minimum size only a plain request to enlarge is shown."""
+    app = create_app(registry)
+    async with app.run_test(size=(50, 12)) as pilot:
+        await until_loaded(pilot)
+
+        assert app.query_one("#too-small").display
+        assert app.query_one("#main").region.area == 0
+        assert shown(app, "#too-small").endswith("Please enlarge the terminal.")
+
+
+async def test_opener_is_called_after_the_first_screen(tmp_path: Path) -> None:
+    """Given an opener, the app shows its screen, then opens the registry."""
+    opened: list[Registry] = []
+
+    def opener() -> Registry:
+        registry = Registry.open(tmp_path / "r.json")
+        opened.append(registry)
+        return registry
+
+    app = create_app(opener)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        assert app.registry is opened[0]
+        assert shown(app, "#list-status") == "0 definitions"

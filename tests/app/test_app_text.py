@@ -1,0 +1,37 @@
+"""Text from definitions as data, and the filter, without running the app."""
+
+from __future__ import annotations
+
+from procreg_tui.app._editor import definition_text
+from procreg_tui.app._entries import Entry, Filter
+from procreg_tui.app._text import visible
+
+
+def test_visible_escapes_every_control_character() -> None:
+    """ESC, BEL, NUL, C1 controls and bidi overrides become visible escapes."""
+    assert visible("a\x1b[31mb\x07\x00\x9b\u202ec\td\n") == (
+        "a\\e[31mb\\x07\\x00\\x9b\\u202ec\\td\\n"
+    )
+    assert visible("line\nnext", keep_newlines=True) == "line\nnext"
+    assert visible("[bold]plain[/]") == "[bold]plain[/]"
+
+
+def test_editor_text_escapes_terminal_controls() -> None:
+    """The editor's JSON writes C1 controls and bidi overrides as \\u escapes."""
+    text = definition_text({"exec": "a\x9b\u202eb\x1b"})
+
+    assert text == '{\n  "exec": "a\\u009b\\u202eb\\u001b"\n}\n'
+
+
+def test_filter_matches_substrings_before_fuzzy() -> None:
+    """Substring matches come first, fuzzy subsequence matches after them."""
+    entries = [
+        Entry(1, 1, {"name": "s-o-r-t-er", "exec": "/bin/ss"}),
+        Entry(2, 1, {"name": "sort-lines", "exec": "sort"}),
+        Entry(3, 1, {"name": "other", "exec": "/bin/x", "application": "s-o-r-t"}),
+    ]
+    narrowing = Filter(entries)
+
+    assert [e.id for e in narrowing.apply("sort")] == [2, 1, 3]
+    assert [e.id for e in narrowing.apply("sortr")] == [1]
+    assert [e.id for e in narrowing.apply("")] == [1, 2, 3]
