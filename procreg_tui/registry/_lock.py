@@ -106,10 +106,12 @@ class RegistryLock:
     def _file_lock(self, deadline: float) -> Iterator[None]:
         lock = fasteners.InterProcessLock(self.path)
         try:
+            # Short polls: a waiter only gets the lock if it asks while it is
+            # free, and a busy writer frees it for a moment between changes.
             gotten = lock.acquire(
                 timeout=max(0.0, deadline - time.monotonic()),
-                delay=0.002,
-                max_delay=0.05,
+                delay=0.001,
+                max_delay=0.005,
             )
         except PermissionError as exc:
             raise RegistryReadOnly(

@@ -141,11 +141,12 @@ class Registry:
 
     def records(self, *, include_deleted: bool = False) -> list[Record]:
         """Return the stored definitions by id; those in the trash only if asked."""
-        records = [
-            Record.from_document(document.doc_id, document)
-            for document in self._definitions
-            if include_deleted or document.get("deleted") is None
-        ]
+        with self._storage.guard:
+            records = [
+                Record.from_document(document.doc_id, document)
+                for document in self._definitions
+                if include_deleted or document.get("deleted") is None
+            ]
         records.sort(key=lambda record: record.id)
 
         return records
@@ -164,7 +165,8 @@ class Registry:
         Raises:
             RecordNotFound: no such id is stored (never given, or purged).
         """
-        document = self._definitions.get(doc_id=record_id)
+        with self._storage.guard:
+            document = self._definitions.get(doc_id=record_id)
         if document is None:
             raise RecordNotFound(record_id)
 

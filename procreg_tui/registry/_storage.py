@@ -200,12 +200,17 @@ class RegistryStorage(Storage):
         self._in_transaction = False
         self._dirty = False
         self._swept = False
-        self._guard = threading.RLock()
+        self._guard: threading.RLock = threading.RLock()
 
     @property
     def read_only(self) -> bool:
         """Whether writes are refused (see ``read_only_reason``)."""
         return self.read_only_reason is not None
+
+    @property
+    def guard(self) -> threading.RLock:
+        """The lock that keeps threads sharing this storage apart."""
+        return self._guard
 
     @property
     def in_transaction(self) -> bool:
@@ -313,7 +318,7 @@ class RegistryStorage(Storage):
         try:
             if not fresh:
                 return _identity(os.stat(self._file))
-            fd = os.open(self._file, os.O_RDONLY | os.O_CLOEXEC)
+            fd = os.open(self._file, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
         except FileNotFoundError:
             return _MISSING
         except OSError as exc:
@@ -334,7 +339,7 @@ class RegistryStorage(Storage):
             return
 
         try:
-            fd = os.open(self._file, os.O_RDONLY | os.O_CLOEXEC)
+            fd = os.open(self._file, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
         except FileNotFoundError:
             self._adopt(None, _MISSING, None)
             return

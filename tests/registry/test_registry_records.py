@@ -45,9 +45,9 @@ def test_create_records_owner_times_and_first_revision(registry: Registry) -> No
 
 def test_create_stores_a_copy(registry: Registry) -> None:
     """Changing the caller's dict afterwards does not change what is stored."""
-    definition = {"exec": "ls", "argv": ["-l"]}
-    registry.create(definition)
-    definition["argv"].append("-a")
+    argv = ["-l"]
+    registry.create({"exec": "ls", "argv": argv})
+    argv.append("-a")
 
     assert registry.get(1).definition == {"exec": "ls", "argv": ["-l"]}
 

@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -147,18 +148,29 @@ def test_an_empty_file_is_an_empty_registry(registry_path: Path) -> None:
         assert registry.create({"exec": "ls"}).id == 1
 
 
-def _failing(errno_value: int, real: object, *, after_bytes: int = 0) -> object:
-    """Return a replacement for an os call that fails like a full disk."""
-    calls = {"bytes": 0}
+def _refusing(errno_value: int) -> Callable[..., object]:
+    """Return a replacement for an os call that always fails with ``errno_value``."""
 
-    def fail(*args: object) -> object:
-        if real is os.write and calls["bytes"] < after_bytes:
-            fd, data = args
-            calls["bytes"] += os.write(fd, bytes(data)[:after_bytes])  # type: ignore[arg-type, call-overload]
-            return calls["bytes"]
+    def refuse(*args: object) -> object:
         raise OSError(errno_value, os.strerror(errno_value))
 
-    return fail
+    return refuse
+
+
+def _filling_disk(room: int) -> Callable[[int, bytes], int]:
+    """Return an ``os.write`` that takes ``room`` bytes in all, then fails with
+    ENOSPC, as a disk that fills up mid-write does."""
+    real_write = os.write
+    left = {"room": room}
+
+    def write(fd: int, data: bytes) -> int:
+        if left["room"] <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written = real_write(fd, bytes(data)[: left["room"]])
+        left["room"] -= written
+        return written
+
+    return write
 
 
 @pytest.mark.parametrize("call", ["write", "fsync", "replace"])
@@ -168,11 +180,11 @@ def test_a_full_disk_leaves_the_file_intact(
     """ENOSPC at any step of a write raises a clear error; the old file stays."""
     registry.create({"exec": "ls"})
     before = registry_path.read_bytes()
-    real = getattr(os, call)
-    monkeypatch.setattr(os, call, _failing(errno.ENOSPC, real, after_bytes=10))
+    failure = _filling_disk(200) if call == "write" else _refusing(errno.ENOSPC)
+    monkeypatch.setattr(os, call, failure)
 
     with pytest.raises(RegistryError) as caught:
-        registry.create({"exec": "cat"})
+        registry.create({"exec": "cat", "argv": ["x" * 1000]})
     monkeypatch.undo()
 
     assert str(caught.value) == (
@@ -194,7 +206,7 @@ def test_a_permission_error_while_writing_is_read_only(
     registry: Registry, registry_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A file system that refuses the new file reports the registry read-only."""
-    monkeypatch.setattr(os, "fsync", _failing(errno.EROFS, os.fsync))
+    monkeypatch.setattr(os, "fsync", _refusing(errno.EROFS))
 
     with pytest.raises(RegistryReadOnly, match="Read-only file system"):
         registry.create({"exec": "ls"})
@@ -213,7 +225,7 @@ def test_forced_read_only_refuses_every_write(registry_path: Path) -> None:
         assert registry.read_only
         assert registry.read_only_reason == "opened read-only"
         assert [record.id for record in registry.records()] == [1]
-        changes = [
+        changes: list[Callable[[], object]] = [
             lambda: registry.create({"exec": "x"}),
             lambda: registry.update(1, {"exec": "x"}, base_revision=1),
             lambda: registry.delete(1),
