@@ -172,19 +172,27 @@ class Registry:
 
         return Record.from_document(record_id, document)
 
-    def create(self, definition: Mapping[str, Any]) -> Record:
+    def create(
+        self, definition: Mapping[str, Any], *, owner: str | None = None
+    ) -> Record:
         """Store ``definition`` under a new id and return its record.
+
+        ``owner`` is who the record belongs to; by default the user running
+        procreg.
 
         Raises:
             RegistryError: it is not a JSON object, or the write failed (see
                 the subclasses); nothing was stored then.
         """
-        return self.create_many([definition])[0]
+        return self.create_many([definition], owner=owner)[0]
 
-    def create_many(self, definitions: Iterable[Mapping[str, Any]]) -> list[Record]:
+    def create_many(
+        self, definitions: Iterable[Mapping[str, Any]], *, owner: str | None = None
+    ) -> list[Record]:
         """Store every definition under a new id, all of them or none.
 
-        Returns the records in the order given, with increasing ids.
+        Returns the records in the order given, with increasing ids. ``owner``
+        is as for ``create``.
 
         Raises:
             RegistryError: one is not a JSON object, or the write failed;
@@ -195,9 +203,9 @@ class Registry:
         def change() -> list[Record]:
             first = self._next_id()
             now = utc_now()
-            owner = current_user()
+            creator = owner if owner is not None else current_user()
             records = [
-                Record(first + offset, definition, 1, owner, now, now, None, owner)
+                Record(first + offset, definition, 1, creator, now, now, None, creator)
                 for offset, definition in enumerate(stored)
             ]
             if records:
@@ -212,10 +220,18 @@ class Registry:
         return self._write(change)
 
     def update(
-        self, record_id: int, definition: Mapping[str, Any], *, base_revision: int
+        self,
+        record_id: int,
+        definition: Mapping[str, Any],
+        *,
+        base_revision: int,
+        user: str | None = None,
     ) -> Record:
         """Replace definition ``record_id``'s content, if it is still at
         ``base_revision``; return the new record.
+
+        ``user`` is who made the change (``updated_by``); by default the user
+        running procreg.
 
         Raises:
             RecordNotFound: no such live definition (it may be in the trash).
@@ -231,12 +247,20 @@ class Registry:
             if current.revision != base_revision:
                 raise Conflict(current, stored, base_revision)
 
-            return self._replace(current, definition=stored, deleted=None)
+            return self._replace(current, user, definition=stored, deleted=None)
 
         return self._write(change)
 
-    def delete(self, record_id: int, *, base_revision: int | None = None) -> Record:
+    def delete(
+        self,
+        record_id: int,
+        *,
+        base_revision: int | None = None,
+        user: str | None = None,
+    ) -> Record:
         """Move definition ``record_id`` to the trash; it keeps its id.
+
+        ``user`` is as for ``update``.
 
         Raises:
             RecordNotFound: no such live definition.
@@ -248,12 +272,20 @@ class Registry:
             current = self._live(record_id)
             _check_base(current, base_revision)
 
-            return self._replace(current, deleted=utc_now())
+            return self._replace(current, user, deleted=utc_now())
 
         return self._write(change)
 
-    def restore(self, record_id: int, *, base_revision: int | None = None) -> Record:
+    def restore(
+        self,
+        record_id: int,
+        *,
+        base_revision: int | None = None,
+        user: str | None = None,
+    ) -> Record:
         """Bring definition ``record_id`` back from the trash under its id.
+
+        ``user`` is as for ``update``.
 
         Raises:
             RecordNotFound: no such definition in the trash.
@@ -267,7 +299,7 @@ class Registry:
                 raise RecordNotFound(record_id, " in the trash")
             _check_base(current, base_revision)
 
-            return self._replace(current, deleted=None)
+            return self._replace(current, user, deleted=None)
 
         return self._write(change)
 
@@ -363,13 +395,15 @@ class Registry:
 
         This is the one way a registry changes: TinyDB's writes inside
         ``change`` are gathered and committed as one atomic replacement of
-        the file before this returns. Nested calls join the outer change.
+        the file before this returns. Nested calls join the outer change;
+        threads sharing the registry wait for each other.
         """
-        if self._storage.in_transaction:
-            return change()
+        with self._storage.guard:
+            if self._storage.in_transaction:
+                return change()
 
-        with self._storage.transaction():
-            return change()
+            with self._storage.transaction():
+                return change()
 
     def _live(self, record_id: int) -> Record:
         current = self.get(record_id)
@@ -381,6 +415,7 @@ class Registry:
     def _replace(
         self,
         current: Record,
+        user: str | None,
         *,
         definition: dict[str, Any] | None = None,
         deleted: str | None,
@@ -393,7 +428,7 @@ class Registry:
             created=current.created,
             updated=utc_now(),
             deleted=deleted,
-            updated_by=current_user(),
+            updated_by=user if user is not None else current_user(),
         )
         self._definitions.update(record.to_document(), doc_ids=[record.id])
 

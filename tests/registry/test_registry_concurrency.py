@@ -276,3 +276,35 @@ def test_handles_in_threads_of_one_process_exclude_each_other(
     assert sorted(
         (r.definition["exec"], r.definition["argv"][0]) for r in records
     ) == sorted((name, str(number)) for name in ("a", "b") for number in range(40))
+
+
+def test_threads_sharing_one_handle_lose_nothing(registry: Registry) -> None:
+    """Threads creating and updating through one shared handle lose no change."""
+    errors: list[BaseException] = []
+
+    def work(name: str) -> None:
+        try:
+            for number in range(30):
+                record = registry.create({"exec": name, "argv": [str(number)]})
+                registry.update(
+                    record.id,
+                    {"exec": name, "argv": [str(number), "changed"]},
+                    base_revision=record.revision,
+                )
+                registry.records()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(name,)) for name in "abc"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    records = registry.records()
+    assert [record.id for record in records] == list(range(1, 91))
+    assert {record.revision for record in records} == {2}
+    assert sorted(
+        (r.definition["exec"], r.definition["argv"][0]) for r in records
+    ) == sorted((name, str(number)) for name in "abc" for number in range(30))

@@ -266,3 +266,19 @@ def test_get_of_a_purged_id_is_not_found(registry: Registry) -> None:
 
     with pytest.raises(RecordNotFound, match=r"^no definition 1$"):
         registry.get(1)
+
+
+def test_owner_and_user_can_be_named(registry: Registry) -> None:
+    """A caller serving other users records them as owner and updated_by."""
+    created = registry.create({"exec": "a"}, owner="ann")
+    [batch] = registry.create_many([{"exec": "b"}], owner="bob")
+    updated = registry.update(1, {"exec": "c"}, base_revision=1, user="cid")
+    deleted = registry.delete(2, user="dee")
+    restored = registry.restore(2, user="eve")
+
+    assert (created.owner, created.updated_by) == ("ann", "ann")
+    assert (batch.owner, batch.updated_by) == ("bob", "bob")
+    assert (updated.owner, updated.updated_by) == ("ann", "cid")
+    assert (deleted.owner, deleted.updated_by) == ("bob", "dee")
+    assert (restored.owner, restored.updated_by) == ("bob", "eve")
+    assert registry.get(1).updated_by == "cid"
