@@ -108,6 +108,9 @@ class RegistryLock:
         try:
             # Short polls: a waiter only gets the lock if it asks while it is
             # free, and a busy writer frees it for a moment between changes.
+            # TODO: polling is not fair; a process writing in a tight loop can
+            # outlast a waiter's timeout. A blocking F_SETLKW taken in a helper
+            # thread would queue in the kernel instead.
             gotten = lock.acquire(
                 timeout=max(0.0, deadline - time.monotonic()),
                 delay=0.001,

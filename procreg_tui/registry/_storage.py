@@ -85,6 +85,8 @@ def parse(data: bytes, path: Path, check: Check = _accept) -> Tables | None:
     gc.disable()
     try:
         try:
+            # TODO: orjson reads integers beyond 64 bits as floats; procreg never
+            # stores them, but a file written by another tool could hold them.
             value = orjson.loads(data)
         except orjson.JSONDecodeError:
             value = _parse_slowly(data, path)
@@ -291,6 +293,9 @@ class RegistryStorage(Storage):
 
     def changed_on_disk(self) -> bool:
         """Whether the file differs from the parsed copy (one ``stat``)."""
+        # TODO: on NFS this stat may come from the client's attribute cache
+        # (acregmin, 3 s by default), so another host's change shows late;
+        # opening the file would revalidate but costs a round trip per poll.
         with self._guard:
             return self._identity is None or self._current_identity() != self._identity
 
