@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -65,6 +66,30 @@ def default_variable(direction: Direction) -> str:
     return _DEFAULT_VARIABLES[direction]
 
 
+@functools.lru_cache(maxsize=256)
+def _file_connection(
+    direction: Direction, fd: int | None, path: str | None
+) -> Connection:
+    """Return the connection of a file on stream ``fd``, or passed by ``path``.
+
+    Cached: the same few connections are asked for on every keystroke.
+    """
+    if fd is not None:
+        stream_name = {0: "STDIN", 1: "STDOUT", 2: "STDERR"}[fd]
+        return Connection(
+            title=f"file, stream {stream_name}",
+            path="${" + default_variable(direction) + "}",
+            stream=fd,
+        )
+    return Connection(
+        title="file path",
+        path=path,
+        path_parameter="file_path",
+        by_argument=True,
+        how=None if direction is Direction.INPUT else "read back after exit",
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class FileKind:
     """A file the bus writes the message to, or reads the result from.
@@ -89,20 +114,8 @@ class FileKind:
         """Return the stream redirection or the path argument the file uses."""
         if self._is_stream(parameters):
             fd = self._stream_fd(direction, parameters)
-            stream_name = {0: "STDIN", 1: "STDOUT", 2: "STDERR"}[fd]
-            return Connection(
-                title=f"file, stream {stream_name}",
-                path="${" + default_variable(direction) + "}",
-                stream=fd,
-            )
-
-        return Connection(
-            title="file path",
-            path=_path(parameters, "file_path"),
-            path_parameter="file_path",
-            by_argument=True,
-            how=None if direction is Direction.INPUT else "read back after exit",
-        )
+            return _file_connection(direction, fd, None)
+        return _file_connection(direction, None, _path(parameters, "file_path"))
 
     def check(
         self, direction: Direction, parameters: Mapping[str, Any]

@@ -120,6 +120,8 @@ class Adapter:
     """The key the parameters were read from, canonical or alias; ``None`` if absent."""
     kind: AdapterKind | None
     """The kind serving ``type_name`` in ``direction``; ``None`` when unknown."""
+    usable: bool = True
+    """False when the parameters are there but are not an object."""
 
     @property
     def path(self) -> tuple[str, ...]:

@@ -33,10 +33,10 @@ def adapter_problems(definition: object) -> list[Problem]:
             problems.append(_unknown_kind(adapter))
             continue
 
-        parameters = _raw_parameters(definition, adapter)
-        if parameters is None and adapter.parameters_key is not None:
+        if not adapter.usable:
+            # Parameters that are not an object are the definition schema's to report.
             continue
-        problems += _parameter_problems(adapter.kind, parameters or {}, adapter.path)
+        problems += _parameter_problems(adapter.kind, adapter.parameters, adapter.path)
         problems += [
             problem.under(adapter.path)
             for problem in adapter.kind.check(direction, adapter.parameters)
@@ -64,17 +64,6 @@ def _unknown_kind(adapter: Adapter) -> Problem:
         " Its parameters are shown as they are.",
         "unknown-adapter",
     )
-
-
-def _raw_parameters(definition: object, adapter: Adapter) -> Mapping[str, Any] | None:
-    """Return the adapter's parameters when they are an object; ``None`` otherwise.
-
-    Parameters that are not an object are the definition schema's to report.
-    """
-    if adapter.parameters_key is None or not isinstance(definition, Mapping):
-        return None
-    value = definition[adapter.direction.adapter_key][adapter.parameters_key]
-    return value if isinstance(value, Mapping) else None
 
 
 def _parameter_problems(

@@ -6,7 +6,7 @@ import functools
 import logging
 from collections.abc import Iterable, Mapping
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from typing import Any, TypeGuard
 
 from procreg_tui.adapters._builtin import BUILTIN_KINDS
 from procreg_tui.adapters._kind import Adapter, AdapterKind, Direction
@@ -111,24 +111,43 @@ def adapter_of(definition: object, direction: Direction) -> Adapter | None:
     the canonical key first, then from its alias; parameters that are not an
     object read as empty. Never raises, whatever JSON value ``definition`` is.
     """
-    if not isinstance(definition, Mapping):
+    if not _is_object(definition):
         return None
-    adapter = definition.get(direction.adapter_key)
-    if not isinstance(adapter, Mapping):
+    adapter_key, type_key, parameters_keys = _KEYS[direction]
+    adapter = definition.get(adapter_key)
+    if not _is_object(adapter):
         return None
 
-    type_name = adapter.get(direction.type_key)
+    type_name = adapter.get(type_key)
     if not isinstance(type_name, str):
         type_name = None
 
     parameters: Mapping[str, Any] = {}
     parameters_key = None
-    for key in direction.parameters_keys:
+    usable = True
+    for key in parameters_keys:
         if key in adapter:
             parameters_key = key
             value = adapter[key]
-            parameters = value if isinstance(value, Mapping) else {}
+            usable = _is_object(value)
+            parameters = value if usable else {}
             break
 
-    kind = None if type_name is None else kind_for(direction, type_name)
-    return Adapter(direction, type_name, parameters, parameters_key, kind)
+    kind = (
+        None
+        if type_name is None
+        else _default_registry().kind_for(direction, type_name)
+    )
+    return Adapter(direction, type_name, parameters, parameters_key, kind, usable)
+
+
+_KEYS = {
+    direction: (direction.adapter_key, direction.type_key, direction.parameters_keys)
+    for direction in Direction
+}
+"""The keys of each direction, looked up once: adapter_of runs on every keystroke."""
+
+
+def _is_object(value: object) -> TypeGuard[Mapping[str, Any]]:
+    """Return whether ``value`` is a JSON object (a dict, or another mapping)."""
+    return isinstance(value, dict | Mapping)

@@ -11,8 +11,10 @@ from types import MappingProxyType
 from procreg_tui.adapters import Adapter, Connection, Direction, adapter_of
 from procreg_tui.resolve._variables import references, single_variable
 
+_NOTHING: Mapping[str, str] = MappingProxyType({})
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class Link:
     """An adapter together with how it meets the process of one definition."""
 
@@ -39,7 +41,7 @@ class Link:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Plan:
     """The parts of a definition that resolution uses, each of a usable type."""
 
@@ -60,13 +62,15 @@ class Plan:
         return tuple(link for link in (self.input, self.output) if link is not None)
 
 
-def plan(definition: object) -> Plan:
+def plan(definition: object, *, settings: bool = True) -> Plan:
     """Return the usable parts of ``definition``; never raises for any JSON value.
 
     A value of the wrong type is left out (``cwd``, ``timeout``) or turned into
     its JSON text (a number among the arguments); the schema reports it.
+    Without ``settings``, cwd, environment and timeout are not read (the
+    variable checks, run on every keystroke, need none of them).
     """
-    fields = definition if isinstance(definition, Mapping) else {}
+    fields = definition if isinstance(definition, dict | Mapping) else {}
     exec_ = fields.get("exec")
     arguments, arguments_key = _arguments(fields)
 
@@ -74,9 +78,9 @@ def plan(definition: object) -> Plan:
         exec=exec_ if isinstance(exec_, str) else "",
         arguments=arguments,
         arguments_key=arguments_key,
-        cwd=_cwd(fields.get("cwd")),
-        environment=_environment(fields.get("environment")),
-        timeout=_timeout(fields.get("timeout")),
+        cwd=_cwd(fields.get("cwd")) if settings else None,
+        environment=_environment(fields.get("environment")) if settings else _NOTHING,
+        timeout=_timeout(fields.get("timeout")) if settings else None,
         input=_link(definition, Direction.INPUT, arguments),
         output=_link(definition, Direction.OUTPUT, arguments),
     )

@@ -22,7 +22,7 @@ def variable_problems(
     variable that never appears in ``argv`` (the process never sees that
     file). Never raises, whatever JSON value ``definition`` is.
     """
-    parts = plan(definition)
+    parts = plan(definition, settings=False)
     provided = _provided(parts) | set(bindings or ())
     problems: list[Problem] = []
 
@@ -51,7 +51,7 @@ def sample_bindings(definition: object) -> dict[str, str]:
     ``/tmp/procreg/output`` and any other ``name`` is ``/tmp/procreg/<name>``.
     Never raises, whatever JSON value ``definition`` is.
     """
-    parts = plan(definition)
+    parts = plan(definition, settings=False)
     names: list[str] = []
     for argument in parts.arguments:
         names += references(argument)
