@@ -16,6 +16,8 @@ def quote(word: str) -> str:
     Nothing in it is expanded: ``$``, backquotes, globs, spaces, newlines and
     quotes all stay as they are; the empty string becomes ``''``.
     """
+    # TODO: a NUL cannot be passed to any process nor written in a shell word;
+    # no check reports an argument holding one yet, and the shell cuts it there.
     return shlex.quote(word)
 
 

@@ -215,6 +215,8 @@ def _adapter_lines(
 
 def _wrap(label: str, value: str, width: int, *, indent: str = "    ") -> list[str]:
     """Return ``label`` and ``value`` as lines of at most ``width`` characters."""
+    # TODO: widths count code points, not terminal cells; wide (CJK) characters
+    # can make a line overflow by up to one cell each.
     room = _VALUE_COLUMN - 2 - len(indent)
     if len(label) > room:
         label = label[: room - 1] + "…"
