@@ -13,6 +13,7 @@ the same run:
 - ``lint``: this area's own checks (schema, keys, secrets, size);
 - ``validate``: everything, adapters and variables included;
 - ``load_text`` of the registry text (the positional reader is not run);
+- the positional reader, run once per document when a problem is located;
 - for invalid definitions, the cost of explaining their schema errors;
 - for one definition as typed in the app: ``load_text`` + ``validate`` with
   positions.
@@ -36,6 +37,7 @@ from typing import Any
 import orjson
 
 from procreg_tui.definition import lint, load_text, schema_problems, validate
+from procreg_tui.definition.parser import parse
 from procreg_tui.definition.schema import _validators
 from procreg_tui.resources import examples_dir
 
@@ -146,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "load_text of the registry": _per_item(
             lambda: load_text(registry_text), count, repeat
+        ),
+        "positional reader (first locate)": _per_item(
+            lambda: parse(registry_text), count, repeat
         ),
         "explain an invalid definition": _per_item(
             lambda: [schema_problems(d) for d in invalid], len(invalid), repeat

@@ -26,6 +26,8 @@ _ESCAPED_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{
 _NUMBER_TOKEN = re.compile(r"[-+]?(?:[0-9]|\.[0-9])[0-9A-Za-z.+\-]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_OPENERS = ("{", "[")
+_CONTAINERS = (dict, list)
 _LITERALS: dict[str, object] = {"true": True, "false": False, "null": None}
 _NOT_JSON_WORDS = {
     "NaN": "NaN is not JSON; write null or a string instead",
@@ -78,26 +80,25 @@ class LineIndex:
 def deeper_than(value: object, limit: int) -> bool:
     """Return whether arrays and objects in ``value`` nest more than ``limit`` deep.
 
-    Walks with a stack of its own, so any depth is safe to ask about.
+    Walks level by level without recursion, so any depth is safe to ask about.
     """
-    pending: list[tuple[dict[Any, Any] | list[Any], int]] = []
-    if isinstance(value, dict | list):
-        pending.append((value, 1))
-    while pending:
-        item, depth = pending.pop()
-        if depth > limit:
-            return True
-        members = item.values() if isinstance(item, dict) else item
-        pending.extend(
-            (member, depth + 1) for member in members if isinstance(member, dict | list)
-        )
-    return False
+    level: list[dict[Any, Any] | list[Any]] = (
+        [value] if isinstance(value, _CONTAINERS) else []
+    )
+    for _ in range(limit):
+        if not level:
+            return False
+        members: list[object] = []
+        for item in level:
+            members += item.values() if isinstance(item, dict) else item
+        level = [member for member in members if isinstance(member, _CONTAINERS)]
+    return bool(level)
 
 
 class _Frame:
     """An array or object being read."""
 
-    __slots__ = ("container", "key", "key_offsets", "offset", "path")
+    __slots__ = ("closer", "container", "key", "key_offsets", "offset", "path")
 
     def __init__(
         self, path: JsonPath, offset: int, container: dict[str, object] | list[object]
@@ -105,6 +106,7 @@ class _Frame:
         self.path = path
         self.offset = offset
         self.container = container
+        self.closer = "}" if isinstance(container, dict) else "]"
         self.key = ""
         self.key_offsets: dict[str, int] = {}
 
@@ -137,10 +139,6 @@ def _skip(text: str, pos: int) -> int:
     return match.end()
 
 
-def _closer(frame: _Frame) -> str:
-    return "}" if isinstance(frame.container, dict) else "]"
-
-
 def _quoted(key: str) -> str:
     return json.dumps(key, ensure_ascii=False)
 
@@ -154,47 +152,103 @@ class _Reader:
         self.lines: LineIndex | None = None
         self.stack: list[_Frame] = []
 
-    def read(self) -> None:
-        """Read the whole text into ``self.result``; raise ``_StopError`` on error."""
+    def read(self) -> None:  # noqa: PLR0915 - one loop, no calls per token: fast
+        """Read the whole text into ``self.result``; raise ``_StopError`` on error.
+
+        One loop reads a value, then closes every container that ends after
+        it, then moves to the next member; only the unusual cases (escapes,
+        numbers, errors) leave the loop for a method.
+        """
         text = self.text
+        stack = self.stack
+        value_offsets = self.result.value_offsets
+        plain_string = _PLAIN_STRING.match
+        spaces = _WHITESPACE.match
         pos = _skip(text, 0)
         path: JsonPath = ()
-        value: object = None
-        complete = False
 
         while True:
-            if not complete:
-                pos, path, value, complete = self.start(path, pos)
-            elif self.stack:
-                pos, path, value, complete = self.finish(value, pos)
+            value_offsets[path] = pos
+            char = text[pos : pos + 1]
+            value: object
+            if char == '"':
+                plain = plain_string(text, pos)
+                if plain:
+                    value, pos = plain.group(1), plain.end()
+                else:
+                    value, pos = self.string(path, pos)
+            elif char in _OPENERS:
+                opened = self.open(path, pos)
+                if opened is None:
+                    value, pos = stack.pop().container, _skip(text, pos + 1) + 1
+                else:
+                    pos, path = opened
+                    continue
+            else:
+                value, pos = self.scalar(path, pos)
+
+            while stack:
+                frame = stack[-1]
+                container = frame.container
+                if isinstance(container, dict):
+                    container[frame.key] = value
+                else:
+                    container.append(value)
+
+                space = spaces(text, pos)
+                pos = space.end() if space else pos
+                char = text[pos : pos + 1]
+                if char == ",":
+                    space = spaces(text, pos + 1)
+                    after = space.end() if space else pos + 1
+                    if text.startswith(frame.closer, after):
+                        self.note(
+                            Severity.WARNING,
+                            frame.path,
+                            pos,
+                            f"trailing comma after the last {self.member(frame)}; "
+                            "JSON does not allow it",
+                            "trailing-comma",
+                        )
+                        stack.pop()
+                        value, pos = container, after + 1
+                        continue
+                    if isinstance(container, dict):
+                        pos, path = self.key(frame, after, first=False)
+                    else:
+                        pos, path = after, (*frame.path, len(container))
+                        space = spaces(text, pos)
+                        pos = space.end() if space else pos
+                    break
+                if char == frame.closer:
+                    stack.pop()
+                    value, pos = container, pos + 1
+                    continue
+                self.fail_here(
+                    frame.path,
+                    pos,
+                    f"expected ',' or '{frame.closer}' after {self.latest(frame)}",
+                )
             else:
                 break
 
         self.result.value = value
         pos = _skip(text, pos)
         if pos < len(text):
-            self.fail_here(
+            self.fail(
                 (),
                 pos,
-                "unexpected text after the end of the JSON value; a file holds one "
-                "value (put several definitions in an array)",
+                f"unexpected {self.shown(pos)} after the end of the JSON value; a "
+                "file holds one value (put several definitions in an array)",
+                "syntax",
             )
 
-    def start(self, path: JsonPath, pos: int) -> tuple[int, JsonPath, object, bool]:
-        """Read the value at ``pos``, or open the array or object found there.
+    def open(self, path: JsonPath, pos: int) -> tuple[int, JsonPath] | None:
+        """Open the array or object at ``pos``, which is pushed on the stack.
 
-        Returns the offset after what was read, the path of what comes next, the
-        value, and whether the value is complete (false when a container with
-        members was opened: the next thing to read is its first member).
+        Returns the offset and path of its first member's value, or ``None``
+        when it is empty (its closing bracket follows, after any spaces).
         """
-        text = self.text
-        pos = _skip(text, pos)
-        self.result.value_offsets[path] = pos
-        char = text[pos : pos + 1]
-        if char not in {"{", "["}:
-            value, pos = self.scalar(path, pos)
-            return pos, path, value, True
-
         if len(self.stack) >= MAX_DEPTH:
             self.fail(
                 path,
@@ -203,66 +257,20 @@ class _Reader:
                 "here; procreg refuses such nesting",
                 "too-deep",
             )
-        container: dict[str, object] | list[object] = {} if char == "{" else []
-        frame = _Frame(path, pos, container)
+        text = self.text
+        is_object = text[pos] == "{"
+        frame = _Frame(path, pos, {} if is_object else [])
         self.stack.append(frame)
 
         pos = _skip(text, pos + 1)
-        if text.startswith(_closer(frame), pos):
-            self.stack.pop()
-            return pos + 1, path, container, True
-        if char == "{":
-            pos, path = self.key(frame, pos, first=True)
-            return pos, path, None, False
-        return pos, (*path, 0), None, False
-
-    def finish(self, value: object, pos: int) -> tuple[int, JsonPath, object, bool]:
-        """Put ``value`` into the innermost container and read what follows it.
-
-        Returns like :meth:`start`: either the container, complete, when it closes
-        here, or the path of its next member.
-        """
-        text = self.text
-        frame = self.stack[-1]
-        container = frame.container
-        if isinstance(container, dict):
-            container[frame.key] = value
-        else:
-            container.append(value)
-
-        pos = _skip(text, pos)
-        char = text[pos : pos + 1]
-        closer = _closer(frame)
-        if char == closer:
-            self.stack.pop()
-            return pos + 1, frame.path, container, True
-        if char != ",":
-            self.fail_here(
-                frame.path,
-                pos,
-                f"expected ',' or '{closer}' after {self.latest(frame)}",
-            )
-
-        comma = pos
-        pos = _skip(text, pos + 1)
-        if text.startswith(closer, pos):
-            self.note(
-                Severity.WARNING,
-                frame.path,
-                comma,
-                f"trailing comma after the last {self.member(frame)}; JSON does not "
-                "allow it",
-                "trailing-comma",
-            )
-            self.stack.pop()
-            return pos + 1, frame.path, container, True
-        if isinstance(container, dict):
-            pos, path = self.key(frame, pos, first=False)
-            return pos, path, None, False
-        return pos, (*frame.path, len(container)), None, False
+        if text.startswith(frame.closer, pos):
+            return None
+        if is_object:
+            return self.key(frame, pos, first=True)
+        return pos, (*path, 0)
 
     def key(self, frame: _Frame, pos: int, *, first: bool) -> tuple[int, JsonPath]:
-        """Read the key at ``pos`` and its colon; return the value's offset and path."""
+        """Read the key at ``pos`` and its colon; return its value's offset and path."""
         text = self.text
         if not text.startswith('"', pos):
             expected = (
@@ -304,7 +312,7 @@ class _Reader:
         if not text.startswith(":", end):
             self.fail_here(path, end, f"expected ':' after the key {_quoted(key)}")
 
-        return end + 1, path
+        return _skip(text, end + 1), path
 
     def scalar(self, path: JsonPath, pos: int) -> tuple[object, int]:
         """Read the string, number or literal at ``pos``; return it and the end."""
@@ -490,7 +498,11 @@ class _Reader:
                 f"{expected}; JSON strings use double quotes, not single quotes",
                 "syntax",
             )
-        shown = (
-            repr(char) if char.isprintable() and char != " " else f"U+{ord(char):04X}"
-        )
-        self.fail(path, pos, f"{expected}, found {shown}", "syntax")
+        self.fail(path, pos, f"{expected}, found {self.shown(pos)}", "syntax")
+
+    def shown(self, pos: int) -> str:
+        """Show the character at ``pos`` for a message: ``'x'`` or ``U+00A0``."""
+        char = self.text[pos]
+        if char.isprintable() and char != " ":
+            return repr(char)
+        return f"U+{ord(char):04X}"

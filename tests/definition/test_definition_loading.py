@@ -158,7 +158,7 @@ def test_trailing_comma_is_a_warning_at_the_comma(
             '{"exec": "a"} x',
             1,
             15,
-            "unexpected text after the end of the JSON value",
+            "unexpected 'x' after the end of the JSON value",
             id="text-after-value",
         ),
         pytest.param(
@@ -180,7 +180,11 @@ def test_trailing_comma_is_a_warning_at_the_comma(
             id="array-missing-comma",
         ),
         pytest.param(
-            "{}\n\u00a0", 2, 1, "found U+00A0", id="no-break-space-after-value"
+            "{}\n\u00a0",
+            2,
+            1,
+            "unexpected U+00A0 after the end",
+            id="no-break-space-after-value",
         ),
     ],
 )
@@ -491,3 +495,12 @@ def test_escaped_backslash_before_u_is_not_a_surrogate() -> None:
 
     assert document.problems == []
     assert document.value == {"exec": "C:\\ud800"}
+
+
+def test_nesting_one_level_over_the_limit_is_refused() -> None:
+    """The limit is exact: one level more than it is refused."""
+    depth = MAX_DEPTH + 1
+    document = load_text("[" * depth + "]" * depth)
+
+    problem = _only(document.problems)
+    assert (problem.code, problem.line, problem.column) == ("too-deep", 1, depth)
