@@ -1,0 +1,378 @@
+"""A registry served by ``procreg serve``, used through the registry interface."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from procreg_tui.registry import Conflict, Record, RecordNotFound, Registry
+from procreg_tui.remote._errors import RemoteError
+from procreg_tui.remote._http import DEFAULT_TIMEOUT, Address, Answer, Transport
+
+POLL_SECONDS = 2.0
+"""How often a served registry is asked whether its list changed."""
+
+_TRASH_ON_SERVER = (
+    "the trash of a served registry is kept on the server; run "
+    "'procreg --db FILE {command}' on the server's host"
+)
+
+
+class RemoteRegistry(Registry):
+    """The definitions a user owns in a registry served over HTTP.
+
+    It answers the same calls as :class:`Registry`, so the app and every
+    headless command work on it unchanged; each read asks the server, so
+    there is nothing to reload. The server owns the trash: ``trash``,
+    ``restore`` and ``purge`` are refused with a message saying where to run
+    them. Errors of the network kind are :class:`RemoteError`, a
+    :class:`~procreg_tui.registry.RegistryError`.
+    """
+
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        read_only: bool = False,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        # Deliberately not Registry.__init__: there is no local file.
+        self._transport = transport
+        self._read_only = read_only
+        self._poll_seconds = poll_seconds
+        self._list_tag: str | None = None
+        self._changed = threading.Event()
+        self._stop = threading.Event()
+        self._poller: threading.Thread | None = None
+        self._poller_guard = threading.Lock()
+
+    @classmethod
+    def connect(
+        cls,
+        url: str,
+        user: str,
+        password: str,
+        *,
+        read_only: bool = False,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> RemoteRegistry:
+        """Return the registry served at ``url``, for ``user``.
+
+        Nothing is sent until the first call.
+
+        Raises:
+            RemoteError: ``url`` is not an http or https address.
+        """
+        transport = Transport(Address.parse(url), user, password, timeout=timeout)
+        return cls(transport, read_only=read_only)
+
+    @property
+    def url(self) -> str:
+        """The base URL of the server."""
+        return self._transport.address.url
+
+    @property
+    def path(self) -> Path:
+        """Where the registry is, for messages: host, port and API path."""
+        address = self._transport.address
+        return Path(f"{address.host}:{address.port}{address.path('')}")
+
+    @property
+    def read_only(self) -> bool:
+        """Whether changes are refused here before reaching the server."""
+        return self._read_only
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why changes are refused, or ``None``."""
+        return "opened with --read-only" if self._read_only else None
+
+    def records(self, *, include_deleted: bool = False) -> list[Record]:
+        """Return the user's definitions on the server, by id.
+
+        Raises:
+            RemoteError: the trash was asked for, or the request failed.
+        """
+        if include_deleted:
+            raise RemoteError(_TRASH_ON_SERVER.format(command="list --all"))
+
+        answer = self._expect(self._transport.request("GET", "?limit=0"), 200)
+        self._list_tag = answer.headers.get("etag")
+        self._changed.clear()
+        objects = answer.body.get("objects") if isinstance(answer.body, dict) else None
+        if not isinstance(objects, list):
+            raise self._odd(answer)
+        records = [self._record(item) for item in objects]
+        records.sort(key=lambda record: record.id)
+
+        return records
+
+    def trash(self) -> list[Record]:
+        """Refuse: the server keeps the trash.
+
+        Raises:
+            RemoteError: always.
+        """
+        raise RemoteError(_TRASH_ON_SERVER.format(command="list --trash"))
+
+    def get(self, record_id: int) -> Record:
+        """Return the user's definition ``record_id``.
+
+        Raises:
+            RecordNotFound: the server has no such definition of this user.
+            RemoteError: the request failed.
+        """
+        answer = self._transport.request("GET", f"{record_id}/")
+        if answer.status == 404:
+            raise RecordNotFound(record_id)
+
+        return self._record(self._expect(answer, 200).body)
+
+    def create(
+        self, definition: Mapping[str, Any], *, owner: str | None = None
+    ) -> Record:
+        """Store ``definition`` on the server; the server makes the user its owner.
+
+        Raises:
+            RemoteError: the server refused it (its problems are in the
+                message) or the request failed.
+        """
+        del owner
+        self._check_writable()
+        answer = self._transport.request("POST", "", body={"definition": definition})
+
+        return self._record(self._expect(answer, 201).body)
+
+    def create_many(
+        self, definitions: Iterable[Mapping[str, Any]], *, owner: str | None = None
+    ) -> list[Record]:
+        """Store every definition on the server, all or none.
+
+        Raises:
+            RemoteError: the server refused them or the request failed;
+                nothing was stored then.
+        """
+        del owner
+        self._check_writable()
+        objects = [{"definition": definition} for definition in definitions]
+        if not objects:
+            return []
+        answer = self._transport.request("PATCH", "", body={"objects": objects})
+        body = self._expect(answer, 201).body
+        stored = body.get("objects") if isinstance(body, dict) else None
+        if not isinstance(stored, list):
+            raise self._odd(answer)
+
+        return [self._record(item) for item in stored]
+
+    def update(
+        self,
+        record_id: int,
+        definition: Mapping[str, Any],
+        *,
+        base_revision: int,
+        user: str | None = None,
+    ) -> Record:
+        """Replace definition ``record_id`` if the server still has ``base_revision``.
+
+        Raises:
+            RecordNotFound: the server has no such definition of this user.
+            Conflict: the server's revision moved on.
+            RemoteError: the server refused it or the request failed.
+        """
+        del user
+        self._check_writable()
+        answer = self._transport.request(
+            "PUT",
+            f"{record_id}/",
+            body={"definition": definition},
+            headers={"If-Match": f'"{base_revision}"'},
+        )
+        self._check_found(answer, record_id)
+        if answer.status in (409, 412):
+            raise Conflict(self._current(answer), dict(definition), base_revision)
+
+        return self._record(self._expect(answer, 200).body)
+
+    def delete(
+        self,
+        record_id: int,
+        *,
+        base_revision: int | None = None,
+        user: str | None = None,
+    ) -> Record:
+        """Move definition ``record_id`` to the server's trash.
+
+        Raises:
+            RecordNotFound: the server has no such definition of this user.
+            Conflict: ``base_revision`` is given and the server's moved on.
+            RemoteError: the server does not allow deletes, or the request failed.
+        """
+        del user
+        self._check_writable()
+        headers = {} if base_revision is None else {"If-Match": f'"{base_revision}"'}
+        answer = self._transport.request("DELETE", f"{record_id}/", headers=headers)
+        self._check_found(answer, record_id)
+        if answer.status in (409, 412) and base_revision is not None:
+            raise Conflict(self._current(answer), None, base_revision)
+
+        return self._record(self._expect(answer, 200).body)
+
+    def restore(
+        self,
+        record_id: int,
+        *,
+        base_revision: int | None = None,
+        user: str | None = None,
+    ) -> Record:
+        """Refuse: the server keeps the trash.
+
+        Raises:
+            RemoteError: always.
+        """
+        del record_id, base_revision, user
+        raise RemoteError(_TRASH_ON_SERVER.format(command="restore ID"))
+
+    def purge(self, ids: Iterable[int] | None = None) -> int:
+        """Refuse: the server keeps the trash.
+
+        Raises:
+            RemoteError: always.
+        """
+        del ids
+        raise RemoteError(_TRASH_ON_SERVER.format(command="purge"))
+
+    def changed_on_disk(self) -> bool:
+        """Whether the user's list on the server changed since it was last read.
+
+        It never waits for the network: a background thread asks the server
+        every few seconds, and this returns what it last learnt.
+        """
+        self._start_polling()
+        return self._changed.is_set()
+
+    def reload(self) -> None:
+        """Do nothing: every read asks the server."""
+
+    def close(self) -> None:
+        """Stop asking the server for changes and close the connection."""
+        self._stop.set()
+        self._transport.close()
+
+    def seed_if_new(self, definitions: Any) -> bool:
+        """Do nothing: the server's operator decides what it holds."""
+        del definitions
+        return False
+
+    def __repr__(self) -> str:
+        mode = " read-only" if self.read_only else ""
+        return f"<RemoteRegistry {self.url!r} as {self._transport.user!r}{mode}>"
+
+    def _start_polling(self) -> None:
+        with self._poller_guard:
+            if self._poller is None and not self._stop.is_set():
+                self._poller = threading.Thread(
+                    target=self._poll, name="procreg-remote-poll", daemon=True
+                )
+                self._poller.start()
+
+    def _poll(self) -> None:
+        """Ask the server whether the list changed, until closed.
+
+        A failed request is not reported here: the next read reports it.
+        """
+        while not self._stop.wait(self._poll_seconds):
+            tag = self._list_tag
+            if tag is None or self._changed.is_set():
+                continue
+            try:
+                answer = self._transport.request(
+                    "GET", "?limit=1", headers={"If-None-Match": tag}
+                )
+            except RemoteError:
+                continue
+            if answer.status == 200 and answer.headers.get("etag") != tag:
+                self._changed.set()
+
+    def _check_writable(self) -> None:
+        if self._read_only:
+            raise RemoteError(
+                f"the registry at {self.url} was opened with --read-only; "
+                "nothing was changed"
+            )
+
+    def _check_found(self, answer: Answer, record_id: int) -> None:
+        if answer.status == 404:
+            raise RecordNotFound(record_id)
+
+    def _current(self, answer: Answer) -> Record:
+        """Return the server's record carried by a refused change."""
+        current = answer.body.get("current") if isinstance(answer.body, dict) else None
+        if not isinstance(current, dict):
+            raise self._odd(answer)
+        return self._record(current)
+
+    def _expect(self, answer: Answer, status: int) -> Answer:
+        """Return ``answer`` if it has ``status``.
+
+        Raises:
+            RemoteError: it has another; the message carries the server's words
+                and every problem it listed.
+        """
+        if answer.status == status:
+            return answer
+
+        body = answer.body if isinstance(answer.body, dict) else {}
+        said = body.get("error")
+        message = f"the registry at {self.url} answered {answer.status}"
+        if isinstance(said, str):
+            message += f": {said}"
+        for problem in body.get("problems") or []:
+            if isinstance(problem, dict) and problem.get("severity") == "error":
+                message += f"\n  {problem.get('path')}: {problem.get('message')}"
+        if answer.status >= 500:
+            message += " (a failure on the server; its log says more)"
+
+        raise RemoteError(message, answer.status)
+
+    def _odd(self, answer: Answer) -> RemoteError:
+        return RemoteError(
+            f"the registry at {self.url} answered {answer.status} with JSON that "
+            "procreg does not understand; is it a procreg registry?",
+            answer.status,
+        )
+
+    def _record(self, item: Any) -> Record:
+        """Return the record an object of the API describes.
+
+        Raises:
+            RemoteError: the object lacks an id or a definition.
+        """
+        if not (
+            isinstance(item, dict)
+            and isinstance(item.get("id"), int)
+            and isinstance(item.get("definition"), dict)
+        ):
+            raise RemoteError(
+                f"the registry at {self.url} sent an object without an id or a "
+                "definition; is it a procreg registry?"
+            )
+
+        def text(name: str) -> str:
+            value = item.get(name)
+            return value if isinstance(value, str) else ""
+
+        revision = item.get("revision")
+        deleted = item.get("deleted")
+        return Record(
+            id=item["id"],
+            definition=item["definition"],
+            revision=revision if isinstance(revision, int) else 0,
+            owner=text("owner"),
+            created=text("created"),
+            updated=text("updated"),
+            deleted=deleted if isinstance(deleted, str) else None,
+            updated_by=text("updated_by") or text("owner"),
+        )

@@ -1,0 +1,678 @@
+"""The HTTP API of the original registry, on Starlette, over a procreg registry.
+
+``/api/process_definition/`` lists, creates (POST) and creates many (PATCH with
+``{"objects": [...]}``); ``/api/process_definition/ID/`` reads, replaces (PUT),
+merges (PATCH, as JSON merge patch) and deletes (only when allowed). Every
+request needs HTTP basic auth, and each user sees only the definitions they
+own. This module needs the server extra; nothing in the core imports it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import orjson
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from procreg_tui.definition import Problem, Severity, has_errors, load_bytes, validate
+from procreg_tui.registry import (
+    Conflict,
+    LockTimeout,
+    Record,
+    RecordNotFound,
+    Registry,
+    RegistryCorrupt,
+    RegistryError,
+    RegistryReadOnly,
+    list_document,
+)
+from procreg_tui.server._errors import ServerError
+from procreg_tui.server._serve import DEFAULT_MAX_BODY
+from procreg_tui.server._users import UserStore
+
+LIST_PATH = "/api/process_definition/"
+DEFAULT_LIMIT = 20
+REALM = "procreg"
+
+_JSON_TYPES = ("application/json", "application/merge-patch+json")
+_BODY_ORIGIN = "request body"
+
+log = logging.getLogger("procreg.server")
+
+T = TypeVar("T")
+
+
+class _Reply(Exception):  # noqa: N818 (a response, not an error of procreg)
+    """Ends a request early with an error response."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        **fields: Any,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+        self.fields = fields
+
+
+class JsonResponse(Response):
+    """A JSON response serialised with orjson."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        """Return ``content`` as JSON bytes."""
+        return orjson.dumps(content)
+
+
+def _error_response(reply: _Reply) -> Response:
+    body = {"error": reply.message, **reply.fields}
+    return JsonResponse(body, status_code=reply.status, headers=reply.headers)
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    registry: Registry
+    users: UserStore
+    allow_delete: bool
+    max_body: int
+    lock: threading.Lock
+
+
+class _Authentication:
+    """Lets a request through only with the basic auth of a known user.
+
+    The user name is put in the request's state as ``user``.
+    """
+
+    def __init__(self, app: ASGIApp, users: UserStore) -> None:
+        self.app = app
+        self.users = users
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        request = Request(scope)
+        try:
+            user = await self._user(request.headers.get("authorization"))
+        except ServerError as error:
+            log.error("%s", error)
+            reply = _Reply(500, "the server cannot read its users; see its log")
+            await _error_response(reply)(scope, receive, send)
+            return
+        if user is None:
+            reply = _Reply(
+                401,
+                "this registry needs a user name and password (HTTP basic auth)",
+                headers={"WWW-Authenticate": f'Basic realm="{REALM}", charset="UTF-8"'},
+            )
+            await _error_response(reply)(scope, receive, send)
+            return
+
+        scope.setdefault("state", {})["user"] = user
+        await self.app(scope, receive, send)
+
+    async def _user(self, header: str | None) -> str | None:
+        """Return the user the ``Authorization`` header proves, or ``None``."""
+        credentials = _basic_credentials(header)
+        if credentials is None:
+            return None
+
+        name, password = credentials
+        verified = await run_in_threadpool(self.users.verify, name, password)
+
+        return name if verified else None
+
+
+def _basic_credentials(header: str | None) -> tuple[str, str] | None:
+    """Return the name and password of a basic ``Authorization`` header."""
+    if header is None:
+        return None
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    name, colon, password = decoded.partition(":")
+
+    return (name, password) if colon else None
+
+
+def create_app(
+    registry: Registry,
+    users: UserStore,
+    *,
+    allow_delete: bool = False,
+    max_body: int = DEFAULT_MAX_BODY,
+) -> Starlette:
+    """Return the ASGI app serving ``registry`` to the users of ``users``.
+
+    ``allow_delete`` lets DELETE move definitions to the trash (refused with
+    405 otherwise); request bodies over ``max_body`` bytes are refused with 413.
+    """
+    settings = _Settings(registry, users, allow_delete, max_body, threading.Lock())
+    api = _Api(settings)
+    routes = [
+        Route("/api/", api.root, methods=["GET"]),
+        Route(LIST_PATH, api.collection, methods=["GET", "POST", "PATCH"]),
+        Route(
+            LIST_PATH + "{record_id:int}/",
+            api.detail,
+            methods=["GET", "PUT", "PATCH", "DELETE"],
+        ),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: _http_error, Exception: _internal_error},
+    )
+    app.add_middleware(_Authentication, users=users)
+
+    return app
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Answer the router's own refusals (404, 405) in JSON."""
+    assert isinstance(exc, HTTPException)
+    messages = {
+        404: f"no such address; the definitions are at {LIST_PATH}",
+        405: f"{request.method} is not allowed here",
+    }
+    message = messages.get(exc.status_code, exc.detail)
+
+    return _error_response(_Reply(exc.status_code, message, headers=exc.headers))
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    """Answer a failure of procreg itself without showing where it happened."""
+    del exc
+    log.error("internal error on %s %s", request.method, request.url.path)
+
+    return _error_response(
+        _Reply(500, "internal error of the procreg server; its log says more")
+    )
+
+
+class _Api:
+    """The endpoints, sharing the registry behind one lock."""
+
+    def __init__(self, settings: _Settings) -> None:
+        self.settings = settings
+
+    async def root(self, request: Request) -> Response:
+        """List the resources, as the original API's ``/api/`` did."""
+        del request
+        return JsonResponse({"process_definition": {"list_endpoint": LIST_PATH}})
+
+    async def collection(self, request: Request) -> Response:
+        """``GET`` a page, ``POST`` one definition, ``PATCH`` many at once."""
+        try:
+            _check_format(request)
+            if request.method == "POST":
+                return await self._create(request)
+            if request.method == "PATCH":
+                return await self._create_many(request)
+            return await self._list(request)
+        except _Reply as reply:
+            return _error_response(reply)
+
+    async def detail(self, request: Request) -> Response:
+        """``GET``, ``PUT``, ``PATCH`` or ``DELETE`` one definition."""
+        record_id: int = request.path_params["record_id"]
+        try:
+            _check_format(request)
+            if request.method == "PUT":
+                return await self._replace(request, record_id, merge=False)
+            if request.method == "PATCH":
+                return await self._replace(request, record_id, merge=True)
+            if request.method == "DELETE":
+                return await self._delete(request, record_id)
+            return await self._show(request, record_id)
+        except _Reply as reply:
+            return _error_response(reply)
+
+    async def _list(self, request: Request) -> Response:
+        user = _user(request)
+        limit = _number(request, "limit", DEFAULT_LIMIT)
+        offset = _number(request, "offset", 0)
+
+        records = await self._call(self._owned_records, user)
+        tag = _list_tag(user, records)
+        if _matches(request.headers.get("if-none-match"), tag):
+            return Response(status_code=304, headers={"ETag": tag})
+
+        document = list_document(records, limit=limit or None, offset=offset)
+        by_id = {record.id: record for record in records}
+        document["objects"] = [
+            _object(by_id[item["id"]]) for item in document["objects"]
+        ]
+
+        return JsonResponse(document, headers={"ETag": tag})
+
+    async def _show(self, request: Request, record_id: int) -> Response:
+        record = await self._call(self._owned, _user(request), record_id)
+        tag = _tag(record)
+        if _matches(request.headers.get("if-none-match"), tag):
+            return Response(status_code=304, headers={"ETag": tag})
+
+        return JsonResponse(_object(record), headers={"ETag": tag})
+
+    async def _create(self, request: Request) -> Response:
+        user = _user(request)
+        definition, problems = _definition_in(await self._body(request))
+
+        record = await self._call(self.settings.registry.create, definition, owner=user)
+        location = str(request.base_url).rstrip("/") + record.resource_uri
+
+        return JsonResponse(
+            {**_object(record), "problems": _problems_json(problems)},
+            status_code=201,
+            headers={"Location": location, "ETag": _tag(record)},
+        )
+
+    async def _create_many(self, request: Request) -> Response:
+        user = _user(request)
+        document = load_bytes(await self._body(request), _BODY_ORIGIN)
+        value = document.value
+        problems = list(document.problems)
+        if not isinstance(value, dict) or not isinstance(value.get("objects"), list):
+            raise _Reply(
+                400,
+                'PATCH on the list takes {"objects": [{"definition": {...}}, ...]} '
+                "to create several definitions at once",
+            )
+        if "deleted_objects" in value:
+            raise _Reply(400, "deleting through PATCH is not supported")
+
+        definitions = []
+        for index, item in enumerate(value["objects"]):
+            where = ("objects", index)
+            definition = item.get("definition") if isinstance(item, dict) else None
+            if not isinstance(definition, dict):
+                problems.append(_shape_problem(where, document))
+                continue
+            definitions.append(definition)
+            problems.extend(
+                validate(
+                    definition, document=document, base_path=(*where, "definition")
+                )
+            )
+        _refuse_errors(problems, definitions)
+
+        records = await self._call(
+            self.settings.registry.create_many, definitions, owner=user
+        )
+
+        return JsonResponse(
+            {
+                "objects": [_object(record) for record in records],
+                "problems": _problems_json(problems),
+            },
+            status_code=201,
+        )
+
+    async def _replace(
+        self, request: Request, record_id: int, *, merge: bool
+    ) -> Response:
+        user = _user(request)
+        wanted = _wanted_revisions(request.headers.get("if-match"))
+        body = await self._body(request)
+        if merge:
+            patch, problems = _definition_in(body, check=False)
+
+            def change() -> Record:
+                current = self._owned(user, record_id)
+                merged = _merge_patch(current.definition, patch)
+                found = validate(merged, base_path=("definition",))
+                _refuse_errors([*problems, *found], merged)
+                problems.extend(found)
+
+                return self._update(current, merged, wanted, user)
+
+        else:
+            definition, problems = _definition_in(body)
+
+            def change() -> Record:
+                current = self._owned(user, record_id)
+                return self._update(current, definition, wanted, user)
+
+        record = await self._call(change)
+
+        return JsonResponse(
+            {**_object(record), "problems": _problems_json(problems)},
+            headers={"ETag": _tag(record)},
+        )
+
+    async def _delete(self, request: Request, record_id: int) -> Response:
+        user = _user(request)
+        if not self.settings.allow_delete:
+            raise _Reply(
+                405,
+                "this server does not delete definitions; its operator can allow "
+                "it with 'procreg serve --allow-delete' (deletes go to the trash)",
+                headers={"Allow": "GET, HEAD, PUT, PATCH"},
+            )
+        wanted = _wanted_revisions(request.headers.get("if-match"))
+
+        def change() -> Record:
+            current = self._owned(user, record_id)
+            _check_wanted(current, wanted)
+            try:
+                return self.settings.registry.delete(
+                    record_id, base_revision=current.revision, user=user
+                )
+            except Conflict as conflict:
+                raise _stale(conflict.current, wanted) from conflict
+
+        record = await self._call(change)
+
+        return JsonResponse({**_object(record), "deleted": record.deleted})
+
+    async def _body(self, request: Request) -> bytes:
+        """Return the request body, refusing a body over the limit and non-JSON.
+
+        Raises:
+            _Reply: 413 for a body too large, 415 for a type that is not JSON.
+        """
+        limit = self.settings.max_body
+        media_type = request.headers.get("content-type", "").split(";")[0].strip()
+        if media_type and not (
+            media_type.lower() in _JSON_TYPES or media_type.lower().endswith("+json")
+        ):
+            raise _Reply(
+                415,
+                f"the body must be JSON (Content-Type: application/json), not "
+                f"{media_type}",
+            )
+        too_large = _Reply(413, f"the body is larger than {limit} bytes")
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise too_large
+
+        chunks = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+            chunks.append(chunk)
+
+        return b"".join(chunks)
+
+    async def _call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``function`` on a worker thread, alone with the registry.
+
+        Raises:
+            _Reply: the registry's errors as HTTP answers.
+        """
+
+        def locked() -> T:
+            with self.settings.lock:
+                return function(*args, **kwargs)
+
+        try:
+            return await run_in_threadpool(locked)
+        except RecordNotFound as error:
+            raise _Reply(404, f"no definition {error.id}") from error
+        except LockTimeout as error:
+            log.warning("%s", error)
+            raise _Reply(
+                503,
+                "the registry is busy; try again in a few seconds",
+                headers={"Retry-After": "5"},
+            ) from error
+        except RegistryReadOnly as error:
+            raise _Reply(403, "the registry is read-only on this server") from error
+        except RegistryCorrupt as error:
+            log.error("%s", error)
+            raise _Reply(
+                500, "the server cannot read its registry file; see its log"
+            ) from error
+        except RegistryError as error:
+            log.error("%s", error)
+            raise _Reply(500, f"the registry failed: {error}") from error
+
+    def _owned_records(self, user: str) -> list[Record]:
+        return [
+            record
+            for record in self.settings.registry.records()
+            if record.owner == user
+        ]
+
+    def _owned(self, user: str, record_id: int) -> Record:
+        """Return the live definition ``record_id`` of ``user``.
+
+        Raises:
+            RecordNotFound: there is none: unknown, in the trash, or another's.
+        """
+        record = self.settings.registry.get(record_id)
+        if record.owner != user or record.deleted is not None:
+            raise RecordNotFound(record_id)
+
+        return record
+
+    def _update(
+        self,
+        current: Record,
+        definition: dict[str, Any],
+        wanted: set[int] | None,
+        user: str,
+    ) -> Record:
+        _check_wanted(current, wanted)
+        try:
+            return self.settings.registry.update(
+                current.id, definition, base_revision=current.revision, user=user
+            )
+        except Conflict as conflict:
+            raise _stale(conflict.current, wanted) from conflict
+
+
+def _user(request: Request) -> str:
+    user: str = request.state.user
+    return user
+
+
+def _check_format(request: Request) -> None:
+    wanted = request.query_params.get("format")
+    if wanted is not None and wanted != "json":
+        raise _Reply(400, f"only JSON is served; format={wanted} is not available")
+
+
+def _number(request: Request, name: str, default: int) -> int:
+    text = request.query_params.get(name)
+    if text is None or text == "":
+        return default
+    if not (text.isascii() and text.isdigit()):
+        raise _Reply(400, f"{name} must be a whole number of 0 or more, not {text!r}")
+
+    return int(text)
+
+
+def _object(record: Record) -> dict[str, Any]:
+    """Return a record as the API shows it: the original fields, then ours."""
+    return {
+        "definition": record.definition,
+        "id": record.id,
+        "resource_uri": record.resource_uri,
+        "revision": record.revision,
+        "owner": record.owner,
+        "created": record.created,
+        "updated": record.updated,
+        "updated_by": record.updated_by,
+    }
+
+
+def _tag(record: Record) -> str:
+    """Return the ETag of a record: its revision."""
+    return f'"{record.revision}"'
+
+
+def _list_tag(user: str, records: list[Record]) -> str:
+    """Return the ETag of ``user``'s list: it changes with any of their records."""
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(user.encode())
+    for record in records:
+        digest.update(f"/{record.id}:{record.revision}".encode())
+
+    return f'"list-{digest.hexdigest()}"'
+
+
+def _matches(header: str | None, tag: str) -> bool:
+    """Return whether an ``If-None-Match`` header names ``tag``."""
+    if header is None:
+        return False
+    tags = [item.strip().removeprefix("W/") for item in header.split(",")]
+
+    return "*" in tags or tag in tags
+
+
+def _wanted_revisions(header: str | None) -> set[int] | None:
+    """Return the revisions an ``If-Match`` header accepts; ``None`` for any.
+
+    Raises:
+        _Reply: 400 for a tag that is not a revision.
+    """
+    if header is None or header.strip() == "*":
+        return None
+
+    wanted = set()
+    for item in header.split(","):
+        text = item.strip().removeprefix("W/").strip('"')
+        if not (text.isascii() and text.isdigit()):
+            raise _Reply(
+                400,
+                f"If-Match takes the ETag of a definition (its revision, such as "
+                f'"3"), not {item.strip()!r}',
+            )
+        wanted.add(int(text))
+
+    return wanted
+
+
+def _check_wanted(current: Record, wanted: set[int] | None) -> None:
+    if wanted is not None and current.revision not in wanted:
+        raise _stale(current, wanted)
+
+
+def _stale(current: Record, wanted: set[int] | None) -> _Reply:
+    """Return the answer to a change based on an old revision."""
+    if wanted is None:
+        return _Reply(
+            409,
+            f"definition {current.id} changed while this request ran; try again",
+            current=_object(current),
+        )
+    return _Reply(
+        412,
+        f"definition {current.id} is at revision {current.revision}, not "
+        f"{', '.join(str(r) for r in sorted(wanted))} that this change started "
+        "from; nothing was changed",
+        current=_object(current),
+        headers={"ETag": _tag(current)},
+    )
+
+
+def _definition_in(
+    body: bytes, *, check: bool = True
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Return the definition a ``{"definition": {...}}`` body holds, with its problems.
+
+    With ``check``, the definition is validated; otherwise only the text is.
+
+    Raises:
+        _Reply: 400 listing every error.
+    """
+    document = load_bytes(body, _BODY_ORIGIN)
+    problems = list(document.problems)
+    _refuse_errors(problems, None)
+
+    value = document.value
+    definition = value.get("definition") if isinstance(value, dict) else None
+    if not isinstance(definition, dict):
+        _refuse_errors([_shape_problem((), document)], None)
+    assert isinstance(definition, dict)
+    if check:
+        problems.extend(
+            validate(definition, document=document, base_path=("definition",))
+        )
+    _refuse_errors(problems, definition)
+
+    return definition, problems
+
+
+def _shape_problem(path: tuple[str | int, ...], document: Any) -> Problem:
+    place = document.locate(path) or (None, None)
+    return Problem(
+        Severity.ERROR,
+        path,
+        'a definition is sent as {"definition": {...}}, the object holding '
+        "its exec, argv and the other fields",
+        "not-a-definition",
+        *place,
+    )
+
+
+def _refuse_errors(problems: list[Problem], definition: object) -> None:
+    """Answer 400 with every problem when any is an error.
+
+    A definition that orjson cannot write (an integer beyond 64 bits) is
+    refused too, as the registry could not store it.
+    """
+    if not has_errors(problems):
+        try:
+            orjson.dumps(definition)
+        except orjson.JSONEncodeError as error:
+            raise _Reply(400, f"the definition cannot be stored: {error}") from error
+        return
+
+    count = sum(problem.severity is Severity.ERROR for problem in problems)
+    noun = "error" if count == 1 else "errors"
+    raise _Reply(
+        400,
+        f"the definition has {count} {noun}; nothing was stored",
+        problems=_problems_json(problems),
+    )
+
+
+def _problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
+    return [problem.to_json() for problem in problems]
+
+
+def _merge_patch(target: Any, patch: Any) -> Any:
+    """Return ``target`` with ``patch`` applied as a JSON merge patch (RFC 7386).
+
+    ``null`` in the patch removes a key; objects merge; anything else replaces.
+    ``target`` is not changed.
+    """
+    if not isinstance(patch, dict):
+        return patch
+
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = _merge_patch(merged.get(key), value)
+
+    return merged

@@ -1,0 +1,294 @@
+"""The ``procreg serve`` and ``procreg users`` commands.
+
+The command line registers them with :func:`add_commands` and runs them
+through :data:`COMMANDS`. Importing this module loads neither the web
+framework nor the password hasher: they are loaded when a command needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Protocol, TextIO
+
+from procreg_tui.registry import open_registry, resolve_path
+from procreg_tui.server._errors import ServerError
+from procreg_tui.server._serve import (
+    DEFAULT_HOST,
+    DEFAULT_MAX_BODY,
+    DEFAULT_PORT,
+    ServeOptions,
+    serve,
+)
+from procreg_tui.server._users import UserStore, check_name, users_path
+
+# The statuses of the command line's ExitCode.
+_OK = 0
+_FAILURE = 1
+_USAGE = 2
+
+_SERVE_DESCRIPTION = """\
+Serve the registry (--db, else $PROCREG_DB, else your own) over HTTP with the
+API of the original registry: /api/process_definition/ for lists and new
+definitions, /api/process_definition/ID/ for one. Every request needs a user
+name and password (HTTP basic auth) of a user added with 'procreg users add';
+each user sees and changes only their own definitions. Definitions are checked
+on the way in. The registry file stays safe to share with the app and the
+commands. Needs the server extra: pip install 'procreg-tui[server]'.
+"""
+
+_SERVE_EXAMPLES = """\
+examples:
+  procreg users add alice && procreg serve
+  procreg --db /srv/team.json serve --host 0.0.0.0 --certfile c.pem --keyfile k.pem
+  curl -u alice http://127.0.0.1:8000/api/process_definition/
+  procreg --remote http://127.0.0.1:8000 --user alice list
+"""
+
+_USERS_DESCRIPTION = """\
+Manage who may use the registry served by 'procreg serve'. Users are kept in
+a file beside the registry (registry.json -> registry.users.json), readable
+only by you, with each password stored as a slow salted hash (Argon2id).
+"""
+
+_USERS_EXAMPLES = """\
+examples:
+  procreg users add alice                  asks for the password twice
+  printf '%s\\n' "$PW" | procreg users add ci --password-stdin
+  procreg users list
+  procreg users remove alice
+"""
+
+
+class CommandContext(Protocol):
+    """What the command line hands a command (its ``Context``)."""
+
+    stdin: TextIO
+    stdout: TextIO
+    stderr: TextIO
+    environ: Mapping[str, str]
+    options: argparse.Namespace
+
+    def tell(self, message: str) -> None:
+        """Write ``procreg: message`` to standard error."""
+
+    def write(self, line: str) -> None:
+        """Write one line of data to standard output."""
+
+
+Configure = Callable[[argparse.ArgumentParser], None]
+
+
+def add_commands(commands: Any, configure: Configure) -> None:
+    """Add ``serve`` and ``users`` to the subcommands ``commands``.
+
+    ``configure`` gives each new parser the options every command has
+    (``--help``, ``--db``, ...).
+    """
+    serve_parser = commands.add_parser(
+        "serve",
+        help="serve the registry over HTTP (the original registry's API)",
+        description=_SERVE_DESCRIPTION,
+        epilog=_SERVE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+    )
+    configure(serve_parser)
+    _serve_options(serve_parser)
+
+    users_parser = commands.add_parser(
+        "users",
+        help="add, list and remove the users of 'procreg serve'",
+        description=_USERS_DESCRIPTION,
+        epilog=_USERS_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+    )
+    configure(users_parser)
+    _users_file_option(users_parser)
+    actions = users_parser.add_subparsers(
+        dest="users_action", metavar="ACTION", required=True
+    )
+    for name, summary in (
+        ("add", "add a user, or give one a new password"),
+        ("list", "print the user names"),
+        ("remove", "remove a user"),
+    ):
+        action = actions.add_parser(
+            name, help=summary, description=summary + ".", add_help=False
+        )
+        configure(action)
+        _users_file_option(action, inner=True)
+        if name != "list":
+            action.add_argument("name", metavar="NAME", help="the user name")
+        if name == "add":
+            action.add_argument(
+                "--password-stdin",
+                action="store_true",
+                help="read the password from the first line of standard input",
+            )
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"the address to listen on (default: {DEFAULT_HOST}, this machine only)",
+    )
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        help=f"the port (default: {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    parser.add_argument(
+        "--allow-delete",
+        action="store_true",
+        help="let DELETE move definitions to the trash (refused by default, "
+        "as in the original registry)",
+    )
+    parser.add_argument(
+        "--max-body",
+        type=_size,
+        default=DEFAULT_MAX_BODY,
+        metavar="BYTES",
+        help="refuse request bodies larger than this (default: 1 MiB)",
+    )
+    parser.add_argument("--certfile", type=Path, help="TLS certificate (PEM)")
+    parser.add_argument("--keyfile", type=Path, help="TLS private key (PEM)")
+    parser.add_argument(
+        "--no-access-log", action="store_true", help="do not log each request"
+    )
+    _users_file_option(parser)
+
+
+def _users_file_option(parser: argparse.ArgumentParser, *, inner: bool = False) -> None:
+    parser.add_argument(
+        "--users",
+        metavar="FILE",
+        type=Path,
+        default=argparse.SUPPRESS if inner else None,
+        help="the users file (default: beside the registry, NAME.users.json)",
+    )
+
+
+def _port(text: str) -> int:
+    if text.isdigit() and 0 <= int(text) <= 65535:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535)")
+
+
+def _size(text: str) -> int:
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"{text!r} is not a number of bytes")
+
+
+def _user_store(context: CommandContext) -> UserStore:
+    chosen: Path | None = context.options.users
+    if chosen is None:
+        chosen = users_path(resolve_path(context.options.db, context.environ))
+
+    return UserStore(chosen.expanduser())
+
+
+def serve_command(context: CommandContext) -> int:
+    """Serve the local registry until interrupted."""
+    options = context.options
+    if getattr(options, "remote", None):
+        context.tell("serve serves a registry file; leave out --remote")
+        return _USAGE
+
+    try:
+        users = _user_store(context)
+        registry = open_registry(
+            options.db, context.environ, read_only=bool(options.read_only)
+        )
+        serve(
+            registry,
+            users,
+            ServeOptions(
+                host=options.host,
+                port=options.port,
+                allow_delete=options.allow_delete,
+                max_body=options.max_body,
+                certfile=options.certfile,
+                keyfile=options.keyfile,
+                access_log=not options.no_access_log,
+            ),
+            tell=context.tell,
+        )
+    except ServerError as error:
+        context.tell(str(error))
+        return _FAILURE
+
+    return _OK
+
+
+def users_command(context: CommandContext) -> int:
+    """Add, list or remove users of the served registry."""
+    options = context.options
+    try:
+        store = _user_store(context)
+        if options.users_action == "list":
+            for name in store.names():
+                context.write(name)
+            return _OK
+        name = check_name(options.name)
+        if options.users_action == "remove":
+            store.remove(name)
+            context.tell(f"removed the user {name} from {store.path}")
+            return _OK
+
+        password = _new_password(context, name)
+        if password is None:
+            return _USAGE
+        new = store.add(name, password)
+    except ServerError as error:
+        context.tell(str(error))
+        return _FAILURE
+
+    verb = "added the user" if new else "changed the password of"
+    context.tell(f"{verb} {name} in {store.path}")
+    return _OK
+
+
+def _new_password(context: CommandContext, name: str) -> str | None:
+    """Return the new password of ``name``, from standard input or the terminal.
+
+    Returns ``None`` (after saying why) when there is no way to ask.
+
+    Raises:
+        ServerError: the two passwords typed differ.
+    """
+    if context.options.password_stdin:
+        return context.stdin.readline().removesuffix("\n").removesuffix("\r")
+    if not _is_terminal(context.stdin):
+        context.tell(
+            "no terminal to ask the password on; give it on standard input with "
+            "--password-stdin"
+        )
+        return None
+
+    password = getpass.getpass(f"Password for {name}: ", stream=context.stderr)
+    again = getpass.getpass("The same again: ", stream=context.stderr)
+    if password != again:
+        raise ServerError("the two passwords differ; nothing was stored")
+
+    return password
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+COMMANDS: dict[str, Callable[[Any], int]] = {
+    "serve": serve_command,
+    "users": users_command,
+}
+"""Each of these subcommands' function; it takes the command line's context."""
