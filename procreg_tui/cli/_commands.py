@@ -31,6 +31,7 @@ from procreg_tui.export import (
 )
 from procreg_tui.registry import Record, list_document, paths
 from procreg_tui.resolve import command_line, resolve, sample_bindings, wiring
+from procreg_tui.server import COMMANDS as SERVER_COMMANDS
 
 # TODO: every command loads the whole core, the JSON Schema validator included,
 # even `paths` and `--help`; `procreg list` of six definitions took ~0.85 s
@@ -349,6 +350,7 @@ COMMANDS: dict[str, Callable[[Context], int]] = {
     "paths": paths_command,
 }
 """Each subcommand's function."""
+COMMANDS.update(SERVER_COMMANDS)
 
 
 _ALIAS_CODE = "alias-key"

@@ -15,6 +15,7 @@ from procreg_tui.registry import (
     open_registry,
     resolve_path,
 )
+from procreg_tui.remote import remote_registry
 
 
 @dataclass
@@ -50,6 +51,10 @@ class Context:
         Raises:
             RegistryError: the registry cannot be opened.
         """
+        if self._registry is None:
+            self._registry = remote_registry(
+                self.options, self.environ, self.stdin, self.stderr
+            )
         if self._registry is None:
             read_only = bool(self.options.read_only)
             self._registry = open_registry(

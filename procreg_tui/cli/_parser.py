@@ -9,6 +9,8 @@ from typing import Any, NoReturn
 
 from procreg_tui import __version__
 from procreg_tui.export._format import ExportFormat
+from procreg_tui.remote import add_remote_options
+from procreg_tui.server import add_commands as add_server_commands
 
 _RESOURCE_URI = re.compile(r"/?api/process_definition/(\d+)/?")
 
@@ -293,7 +295,14 @@ def build_parser() -> argparse.ArgumentParser:
         _add_help(sub)
         _add_registry_options(sub, top=False)
         _COMMAND_OPTIONS[name](sub)
+    add_server_commands(commands, _add_common_options)
     return parser
+
+
+def _add_common_options(parser: argparse.ArgumentParser) -> None:
+    """Give a command's parser ``--help`` and the registry options."""
+    _add_help(parser)
+    _add_registry_options(parser, top=False)
 
 
 def _add_help(parser: argparse.ArgumentParser) -> None:
@@ -318,6 +327,7 @@ def _add_registry_options(parser: argparse.ArgumentParser, *, top: bool) -> None
         default=False if top else argparse.SUPPRESS,
         help="open the registry without ever writing to it",
     )
+    add_remote_options(parser, top=top)
 
 
 def _json_option(parser: argparse.ArgumentParser, what: str) -> None:
