@@ -16,6 +16,16 @@ class ExportFormat(enum.StrEnum):
     """One definition per line, as compact JSON."""
     SH = "sh"
     """A POSIX shell script with one function per definition."""
+    CWL = "cwl"
+    """A CWL v1.2 CommandLineTool per definition."""
+    CONDOR = "condor"
+    """An HTCondor submit description per definition."""
+    SLURM = "slurm"
+    """An sbatch script per definition."""
+    SYSTEMD = "systemd"
+    """A systemd service unit per definition."""
+    K8S = "k8s"
+    """A Kubernetes Job (single) or Deployment (service) per definition."""
 
     @property
     def summary(self) -> str:
@@ -28,4 +38,9 @@ _SUMMARIES = {
     ExportFormat.DEFINITIONS: "a JSON array of the definitions alone",
     ExportFormat.NDJSON: "one definition per line, compact JSON",
     ExportFormat.SH: "a shell script, one function per definition",
+    ExportFormat.CWL: "a CWL CommandLineTool per definition",
+    ExportFormat.CONDOR: "an HTCondor submit description per definition",
+    ExportFormat.SLURM: "an sbatch script per definition",
+    ExportFormat.SYSTEMD: "a systemd service unit per definition",
+    ExportFormat.K8S: "a Kubernetes Job or Deployment per definition",
 }

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from procreg_tui.export._format import ExportFormat
 from procreg_tui.export._json import dumps_line, dumps_pretty
+from procreg_tui.export._schedulers import ENGINE_FORMATS, engine_export
 from procreg_tui.export._shell import shell_script
 from procreg_tui.registry import Record, list_document
 
@@ -16,8 +17,11 @@ def export_text(records: Sequence[Record], export_format: ExportFormat) -> str:
     Every JSON format keeps each definition exactly: its keys in their order,
     keys procreg does not know, and all text. Importing the text into an empty
     registry and exporting again gives the same text. The ``sh`` format renders
-    each definition's command line (see :mod:`procreg_tui.export._shell`).
+    each definition's command line (see :mod:`procreg_tui.export._shell`); the
+    scheduler formats give the stream of :func:`engine_export`.
     """
+    if export_format in ENGINE_FORMATS:
+        return engine_export(records, export_format).text
     if export_format is ExportFormat.REGISTRY:
         return dumps_pretty(list_document(records)) + "\n"
     if export_format is ExportFormat.DEFINITIONS:

@@ -1,0 +1,76 @@
+"""The ``slurm`` export: an sbatch script running the definition's command line."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from procreg_tui.export._engine import EngineFormat, Job, Notes
+from procreg_tui.resolve import command_line, quote
+
+_SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_./+,:@=-]+")
+"""Characters sbatch reads literally in an option value: no quotes, no %."""
+
+
+def slurm_script(job: Job, notes: Notes) -> str:
+    """Return the sbatch script of ``job`` after its header comment.
+
+    The ``#SBATCH`` lines name the job, its time limit (rounded up to whole
+    minutes, as Slurm counts) and its working directory. The body exports
+    the environment and runs the command line of ``procreg render``, which
+    changes directory, applies the timeout to the second and redirects the
+    standard streams itself, so running the body with bash alone does the
+    same as the job. Slurm's own ``--output`` file then only receives what
+    the script says besides the process.
+    """
+    resolution = job.resolution
+    directives = [f"--job-name={job.slug}"]
+    seconds = job.timeout_seconds
+    if seconds is not None:
+        directives.append(f"--time={_duration(seconds)}")
+    if resolution.cwd is not None and _PLAIN_PATH.fullmatch(resolution.cwd):
+        directives.append(f"--chdir={resolution.cwd}")
+    elif resolution.cwd is not None:
+        notes.remark(
+            "No --chdir: sbatch cannot read this folder's name; the command line"
+            " changes into it."
+        )
+
+    exported = {
+        name: value
+        for name, value in resolution.environment.items()
+        if _SHELL_NAME.fullmatch(name)
+    }
+    kept = {
+        name: value
+        for name, value in resolution.environment.items()
+        if name not in exported
+    }
+    body = command_line(dataclasses.replace(resolution, environment=kept))
+    if resolution.redirections:
+        notes.remark(
+            "The command line redirects the standard streams itself, so Slurm's"
+            " --input/--output/--error files are left to the job's own messages."
+        )
+
+    lines = [f"#SBATCH {directive}" for directive in directives]
+    lines += [f"export {name}={quote(value)}" for name, value in exported.items()]
+    lines.append(body)
+    return "\n".join(lines) + "\n"
+
+
+def _duration(seconds: int) -> str:
+    """Return ``seconds`` as sbatch's ``days-hours:minutes:seconds``."""
+    minutes = -(-seconds // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{days}-{hours:02d}:{minutes:02d}:00"
+
+
+SLURM = EngineFormat(
+    render=slurm_script,
+    file_name=lambda job: f"{job.record_id}-{job.slug}.sbatch",
+    first_line="#!/bin/bash",
+)
+"""Slurm batch scripts."""

@@ -1,0 +1,136 @@
+"""The ``systemd`` export: a service unit with systemd's own quoting."""
+
+from __future__ import annotations
+
+import re
+
+from procreg_tui.export._engine import EngineFormat, Job, Notes, one_line
+from procreg_tui.export._errors import ExportError
+
+_NAMED_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_UNSAFE_EXECUTABLE = re.compile(r"[\\\"'\x00-\x1f\x7f]")
+"""What systemd refuses in the name of an executable."""
+
+
+def quote_word(word: str, *, variables: bool = True) -> str:
+    """Return ``word`` as one double-quoted word of an ``Exec*=`` or list setting.
+
+    A backslash, a double quote and control characters are written as C
+    escapes; ``%`` is doubled since it starts a specifier, and with
+    ``variables`` (command lines, where systemd expands ``$NAME``) so is ``$``.
+    Quoted, a lone ``;`` is an argument rather than the end of a command.
+    """
+    out = []
+    for character in word:
+        named = _NAMED_ESCAPES.get(character)
+        if named is not None:
+            out.append(named)
+        elif ord(character) < 0x20 or ord(character) == 0x7F:
+            out.append(f"\\x{ord(character):02x}")
+        elif character == "%":
+            out.append("%%")
+        elif character == "$" and variables:
+            out.append("$$")
+        else:
+            out.append(character)
+    return '"' + "".join(out) + '"'
+
+
+def service_unit(job: Job, notes: Notes) -> str:
+    """Return the unit file of ``job`` after its header comment.
+
+    ``single`` definitions become ``Type=oneshot`` units whose timeout is
+    ``TimeoutStartSec=`` (systemd ignores ``RuntimeMaxSec=`` for them);
+    services become ``Type=simple`` with ``RuntimeMaxSec=``.
+
+    Raises:
+        ExportError: a path or the working directory holds a line break.
+    """
+    resolution = job.resolution
+    executable = resolution.argv[0]
+    if _UNSAFE_EXECUTABLE.search(executable) or (
+        "/" in executable and not executable.startswith("/")
+    ):
+        notes.warn(
+            f"systemd refuses the executable {one_line(executable)}: it must be an"
+            " absolute path or a plain name without quotes, backslashes or"
+            " control characters."
+        )
+
+    lines = [
+        "[Unit]",
+        f"Description={_plain(job, 'description', _description(job))}",
+        "",
+        "[Service]",
+        f"Type={'simple' if job.service else 'oneshot'}",
+        "ExecStart=" + " ".join(quote_word(word) for word in resolution.argv),
+    ]
+    if resolution.cwd is not None:
+        lines.append(f"WorkingDirectory={_absolute(job, notes, 'cwd', resolution.cwd)}")
+    if resolution.environment:
+        assignments = (
+            quote_word(f"{name}={value}", variables=False)
+            for name, value in resolution.environment.items()
+        )
+        lines.append("Environment=" + " ".join(assignments))
+    lines += _streams(job, notes)
+
+    seconds = job.timeout_seconds
+    if seconds is not None:
+        setting = "RuntimeMaxSec" if job.service else "TimeoutStartSec"
+        lines.append(f"{setting}={seconds}")
+    return "\n".join(lines) + "\n"
+
+
+def _streams(job: Job, notes: Notes) -> list[str]:
+    """Return the ``Standard*=`` settings of the redirections."""
+    settings = {0: "StandardInput", 1: "StandardOutput", 2: "StandardError"}
+    lines = []
+    for redirection in job.resolution.redirections:
+        setting = settings.get(redirection.fd)
+        if setting is None:
+            continue
+        mode = "append" if redirection.append else "file"
+        path = _absolute(job, notes, setting, redirection.target)
+        lines.append(f"{setting}={mode}:{path}")
+    return lines
+
+
+def _description(job: Job) -> str:
+    """Return the unit's description: the label, then the definition's own."""
+    if job.description is None:
+        return job.label
+    return f"{job.label}: {job.description}"
+
+
+def _absolute(job: Job, notes: Notes, field: str, path: str) -> str:
+    """Return ``path`` as a setting value; warn when systemd needs it absolute."""
+    if not path.startswith("/"):
+        notes.warn(
+            f"{field} {one_line(path)} is relative: systemd needs an absolute path."
+        )
+    return _plain(job, field, path)
+
+
+def _plain(job: Job, field: str, value: str) -> str:
+    """Return ``value`` as an unquoted setting value, ``%`` doubled.
+
+    Raises:
+        ExportError: ``value`` holds a line break, which ends a setting, or
+            ends with a backslash, which continues it on the next line.
+    """
+    if field == "description":
+        value = one_line(value).strip().rstrip("\\")
+    elif "\n" in value or "\r" in value or value.endswith("\\"):
+        raise ExportError(
+            f"{job.where()}: {field} {one_line(value)!r} holds a line break or ends"
+            " with a backslash, which a systemd unit cannot carry"
+        )
+    return value.replace("%", "%%")
+
+
+SYSTEMD = EngineFormat(
+    render=service_unit,
+    file_name=lambda job: f"procreg-{job.record_id}-{job.slug}.service",
+)
+"""systemd service units."""
