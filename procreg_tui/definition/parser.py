@@ -3,7 +3,14 @@
 It accepts exactly the JSON of RFC 8259 plus trailing commas (reported as
 warnings), reports duplicate keys, and stops at the first other syntax error
 with a plain message. It never recurses, so no nesting exhausts the stack.
+
+Strict text is first read by ``json.loads`` (see ``document``); this reader
+runs only for text that fails there, or when a position is asked for.
 """
+
+# TODO: this reader takes about 15-20 times as long as json.loads (some 90 µs
+# per definition of a registry file), which is fine for one definition but
+# about a second for the first located problem of a 10,000-definition file.
 
 from __future__ import annotations
 
