@@ -14,6 +14,7 @@ from procreg_tui.server._serve import (
     ServeOptions,
     bind,
     build_server,
+    exposure_warning,
     is_loopback,
     serve,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "bind",
     "build_server",
     "check_name",
+    "exposure_warning",
     "is_loopback",
     "serve",
     "users_path",

@@ -45,6 +45,21 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def exposure_warning(host: str, *, tls: bool) -> str | None:
+    """Return the warning for serving on ``host``, or ``None`` when it is safe.
+
+    Basic auth sends passwords readable by anyone on the path, so an address
+    other machines can reach needs TLS.
+    """
+    if tls or is_loopback(host):
+        return None
+    return (
+        f"warning: serving on {host} without TLS: passwords and definitions "
+        "cross the network in the clear; give --certfile and --keyfile, or "
+        "serve on 127.0.0.1 behind a TLS proxy"
+    )
+
+
 def bind(host: str, port: int) -> socket.socket:
     """Return a listening socket on ``host`` and ``port`` (0 picks a free port).
 
@@ -134,12 +149,9 @@ def serve(
     listener = bind(options.host, options.port)
     tls = options.certfile is not None
 
-    if not is_loopback(options.host) and not tls:
-        tell(
-            f"warning: serving on {options.host} without TLS: passwords and "
-            "definitions cross the network in the clear; give --certfile and "
-            "--keyfile, or serve on 127.0.0.1 behind a TLS proxy"
-        )
+    warning = exposure_warning(options.host, tls=tls)
+    if warning is not None:
+        tell(warning)
     if not users.names():
         tell(
             f"warning: no users yet in {users.path}; every request will be refused "

@@ -1,0 +1,132 @@
+"""``procreg users``: adding, listing and removing users, and checking passwords."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+from cli_helpers import procreg
+from server_harness import running_server
+
+from procreg_tui.server import UserStore, users_path
+
+
+def test_users_file_lives_beside_the_registry(tmp_path: Path) -> None:
+    """registry.json keeps its users in registry.users.json."""
+    assert users_path(tmp_path / "team.json") == tmp_path / "team.users.json"
+
+
+def test_add_list_remove_through_the_command_line(tmp_path: Path) -> None:
+    """users add (password on stdin), list and remove change the users file."""
+    db = str(tmp_path / "registry.json")
+
+    added = procreg(
+        "--db", db, "users", "add", "carol", "--password-stdin", stdin="s3cret\n"
+    )
+    assert (added.status, added.stderr) == (
+        0,
+        f"procreg: added the user carol in {tmp_path / 'registry.users.json'}\n",
+    )
+    procreg("--db", db, "users", "add", "dave", "--password-stdin", stdin="other\n")
+    listed = procreg("--db", db, "users", "list")
+    assert (listed.status, listed.stdout) == (0, "carol\ndave\n")
+
+    store = UserStore(tmp_path / "registry.users.json")
+    assert store.verify("carol", "s3cret") is True
+    assert store.verify("carol", "s3cret\n") is False
+
+    removed = procreg("--db", db, "users", "remove", "carol")
+    assert removed.status == 0
+    assert procreg("--db", db, "users", "list").stdout == "dave\n"
+
+
+def test_passwords_are_stored_only_as_argon2id_hashes(tmp_path: Path) -> None:
+    """The file holds an Argon2id hash, not the password, and only its owner may
+    read it."""
+    path = tmp_path / "registry.users.json"
+    UserStore(path).add("erin", "correct horse")
+
+    text = path.read_text(encoding="utf-8")
+    stored = json.loads(text)["users"]["erin"]["hash"]
+    assert stored.startswith("$argon2id$")
+    assert "correct horse" not in text
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_adding_again_changes_the_password(tmp_path: Path) -> None:
+    """A second add of the same name replaces the password, and says so."""
+    db = str(tmp_path / "registry.json")
+    procreg("--db", db, "users", "add", "frank", "--password-stdin", stdin="one\n")
+
+    again = procreg(
+        "--db", db, "users", "add", "frank", "--password-stdin", stdin="two\n"
+    )
+
+    assert again.stderr.startswith("procreg: changed the password of frank in ")
+    store = UserStore(tmp_path / "registry.users.json")
+    assert (store.verify("frank", "one"), store.verify("frank", "two")) == (False, True)
+
+
+def test_refusals_of_users(tmp_path: Path) -> None:
+    """No terminal and no --password-stdin, an unknown user, a bad name and an
+    empty password are refused with their reasons."""
+    db = str(tmp_path / "registry.users.json").replace(".users", "")
+
+    no_terminal = procreg("--db", db, "users", "add", "gina")
+    assert (no_terminal.status, no_terminal.stderr) == (
+        2,
+        "procreg: no terminal to ask the password on; give it on standard input "
+        "with --password-stdin\n",
+    )
+    unknown = procreg("--db", db, "users", "remove", "nobody")
+    assert (unknown.status, unknown.stderr) == (
+        1,
+        f"procreg: there is no user 'nobody' in {tmp_path / 'registry.users.json'}\n",
+    )
+    bad_name = procreg(
+        "--db", db, "users", "add", "a:b", "--password-stdin", stdin="x\n"
+    )
+    assert bad_name.status == 1
+    assert "'a:b' cannot be a user name" in bad_name.stderr
+    empty = procreg("--db", db, "users", "add", "hal", "--password-stdin", stdin="\n")
+    assert (empty.status, empty.stderr) == (
+        1,
+        "procreg: the password is empty; nothing was stored\n",
+    )
+
+
+def test_unknown_users_never_verify(tmp_path: Path) -> None:
+    """A name that is not a user fails like a wrong password; a missing file has
+    no users."""
+    store = UserStore(tmp_path / "none.users.json")
+    assert store.names() == []
+    assert store.verify("ghost", "anything") is False
+
+
+def test_a_broken_users_file_is_reported(tmp_path: Path) -> None:
+    """A users file that is not one is named in the message."""
+    path = tmp_path / "registry.users.json"
+    path.write_text('{"users": ["alice"]}', encoding="utf-8")
+
+    listed = procreg("--db", str(tmp_path / "registry.json"), "users", "list")
+
+    assert listed.status == 1
+    assert listed.stderr == (
+        f"procreg: {path} is not a users file: it needs "
+        '{"users": {"NAME": {"hash": "..."}}}\n'
+    )
+
+
+def test_users_added_while_serving_are_let_in(tmp_path: Path) -> None:
+    """A running server reads the users file again when it changes."""
+    store = UserStore(tmp_path / "registry.users.json")
+    store.add("alice", "alice-secret")
+    with running_server(tmp_path / "registry.json", store) as live:
+        assert live.request("GET", "/api/process_definition/", user="bob").status == 401
+
+        UserStore(store.path).add("bob", "bob-secret ünïcode")
+        assert live.request("GET", "/api/process_definition/", user="bob").status == 200
+
+        UserStore(store.path).remove("bob")
+        assert live.request("GET", "/api/process_definition/", user="bob").status == 401
