@@ -142,9 +142,10 @@ class Registry:
     def records(self, *, include_deleted: bool = False) -> list[Record]:
         """Return the stored definitions by id; those in the trash only if asked."""
         with self._storage.guard:
+            tables = self._storage.read() or {}
             records = [
-                Record.from_document(document.doc_id, document)
-                for document in self._definitions
+                Record.from_document(int(key), document)
+                for key, document in tables.get(DEFINITIONS_TABLE, {}).items()
                 if include_deleted or document.get("deleted") is None
             ]
         records.sort(key=lambda record: record.id)
@@ -430,9 +431,20 @@ class Registry:
             deleted=deleted,
             updated_by=user if user is not None else current_user(),
         )
-        self._definitions.update(record.to_document(), doc_ids=[record.id])
+        self._put(record)
 
         return record
+
+    def _put(self, record: Record) -> None:
+        """Store ``record`` over its current version.
+
+        TinyDB's ``Table.update`` rebuilds the whole table twice to convert
+        its keys; replacing one document through the storage costs nothing
+        of the sort on a large registry.
+        """
+        tables = self._storage.read() or {}
+        tables.setdefault(DEFINITIONS_TABLE, {})[str(record.id)] = record.to_document()
+        self._storage.write(tables)
 
     def _meta_document(self) -> dict[str, Any]:
         document = self._meta.get(doc_id=META_ID)
