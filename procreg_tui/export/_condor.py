@@ -56,7 +56,7 @@ def submit_description(job: Job, notes: Notes) -> str:
         arguments = [executable, *arguments]
     lines.append("transfer_executable = false")
 
-    for index, argument in enumerate(arguments):
+    for index, argument in enumerate(resolution.argv[1:]):
         _check_line(job, f"argv[{index}]", argument)
         if "$$(" in argument:
             notes.warn(
@@ -103,7 +103,7 @@ def _path(job: Job, field: str, path: str) -> str:
     _check_line(job, field, path)
     if path != path.strip() or path.endswith("\\"):
         raise ExportError(
-            f"{job.where()}: {field} {one_line(path)!r} begins or ends with white"
+            f"{job.where()}: {field} {one_line(path)} begins or ends with white"
             " space or ends with a backslash, which an HTCondor submit description"
             " reads differently"
         )
@@ -114,7 +114,7 @@ def _check_line(job: Job, field: str, value: str) -> None:
     """Raise when ``value`` cannot stay on one line of a submit description."""
     if "\n" in value or "\r" in value:
         raise ExportError(
-            f"{job.where()}: {field} {one_line(value)!r} holds a line break, which"
+            f"{job.where()}: {field} {one_line(value)} holds a line break, which"
             " an HTCondor submit description cannot carry"
         )
 

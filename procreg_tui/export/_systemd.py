@@ -123,7 +123,7 @@ def _plain(job: Job, field: str, value: str) -> str:
         value = one_line(value).strip().rstrip("\\")
     elif "\n" in value or "\r" in value or value.endswith("\\"):
         raise ExportError(
-            f"{job.where()}: {field} {one_line(value)!r} holds a line break or ends"
+            f"{job.where()}: {field} {one_line(value)} holds a line break or ends"
             " with a backslash, which a systemd unit cannot carry"
         )
     return value.replace("%", "%%")

@@ -1,0 +1,107 @@
+"""The slurm export: sbatch scripts that bash reads and runs like the command line."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from procreg_tui.export import ExportFormat, engine_export
+from procreg_tui.resolve import command_line, resolve
+from tests.export.engine_cases import (
+    check_golden,
+    dumped,
+    export_examples,
+    hostile_definition,
+    parse_dump,
+    store,
+)
+
+
+def test_examples_match_golden_files(
+    registry_path: Path, example_definitions: list[dict[str, Any]]
+) -> None:
+    """Each example's sbatch script is exactly its golden file."""
+    export = export_examples(registry_path, example_definitions, ExportFormat.SLURM)
+
+    check_golden(export, "slurm")
+
+
+def test_every_example_script_passes_bash_syntax_check(
+    registry_path: Path, example_definitions: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """bash -n accepts the script of every example."""
+    export = export_examples(registry_path, example_definitions, ExportFormat.SLURM)
+    folder = tmp_path / "scripts"
+    folder.mkdir()
+
+    for path in export.write(folder):
+        result = subprocess.run(
+            ["bash", "-n", str(path)], capture_output=True, text=True, check=False
+        )
+        assert (path.name, result.returncode, result.stderr) == (path.name, 0, "")
+
+
+def test_directives_name_the_job_its_time_and_folder(registry_path: Path) -> None:
+    """#SBATCH lines carry the name, the time rounded up to minutes and the folder."""
+    definition = {"name": "Long Job", "exec": "/bin/true", "timeout": 3601.5}
+    definition["cwd"] = "/srv/work"
+
+    text = engine_export(store(registry_path, [definition]), ExportFormat.SLURM).text
+
+    directives = [line for line in text.splitlines() if line.startswith("#SBATCH")]
+    assert directives == [
+        "#SBATCH --job-name=long-job",
+        "#SBATCH --time=0-01:01:00",
+        "#SBATCH --chdir=/srv/work",
+    ]
+
+
+def test_tr_script_gives_the_output_of_the_command_line(
+    registry_path: Path, example_definitions: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """The tr example's script, run by bash, writes what its command line writes."""
+    tr = next(d for d in example_definitions if d["name"] == "tr-strip-x")
+    source = tmp_path / "in put.txt"
+    source.write_text("xaxbx\nyxz\n")
+    by_script, by_line = tmp_path / "script out", tmp_path / "line out"
+    records = store(registry_path, [tr])
+
+    script = engine_export(
+        records,
+        ExportFormat.SLURM,
+        {"input_file": str(source), "output_file": str(by_script)},
+    ).text
+    line = command_line(
+        resolve(tr, {"input_file": str(source), "output_file": str(by_line)})
+    )
+    subprocess.run(["bash", "-c", script], check=True)
+    subprocess.run(["sh", "-c", line], check=True)
+
+    assert by_script.read_text() == by_line.read_text() == "ab\nyz\n"
+
+
+@pytest.mark.parametrize("folder_name", ["plain", "with space", "it's $x"])
+def test_hostile_script_runs_like_the_command_line(
+    registry_path: Path, tmp_path: Path, folder_name: str
+) -> None:
+    """Hostile arguments, environment and folder reach the process unchanged."""
+    folder = tmp_path / folder_name
+    folder.mkdir()
+    definition = {**hostile_definition(), "cwd": str(folder), "timeout": 60}
+    script = engine_export(store(registry_path, [definition]), ExportFormat.SLURM).text
+
+    by_script = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, check=True
+    )
+    by_line = subprocess.run(
+        ["sh", "-c", command_line(resolve(definition))],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert parse_dump(by_script.stdout) == parse_dump(by_line.stdout) == dumped()
+    assert ("#SBATCH --chdir" in script) is (folder_name == "plain")
