@@ -33,7 +33,7 @@ def job_ad(text: str) -> Any:
     as written, then left out of the ad.
     """
     submit = htcondor.Submit(text)
-    directory = submit.expand("initialdir") if submit.get("initialdir") else ""
+    directory = submit.expand("initialdir") if submit.get("initialdir", "") else ""
     if directory and not Path(directory).is_dir():
         lines = text.splitlines(keepends=True)
         text = "".join(line for line in lines if not line.startswith("initialdir ="))
