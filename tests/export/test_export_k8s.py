@@ -1,0 +1,142 @@
+"""The k8s export: manifests the API schemas accept, commands expanded back exactly."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import yaml
+from kubernetes_validate.utils import latest_version
+
+from procreg_tui.export import ExportFormat, engine_export
+from procreg_tui.resolve import resolve
+from tests.export.engine_cases import (
+    HOSTILE,
+    check_golden,
+    export_examples,
+    hostile_definition,
+    store,
+)
+
+_EXPANSION = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+
+
+def expand(text: str, variables: dict[str, str]) -> str:
+    """Return ``text`` as Kubernetes expands it: ``$$`` is ``$``, ``$(NAME)`` a value.
+
+    A reference to a variable that is not defined stays as written.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group() == "$$":
+            return "$"
+        return variables.get(match.group(1), match.group())
+
+    return _EXPANSION.sub(replace, text)
+
+
+def container(document: dict[str, Any]) -> dict[str, Any]:
+    """Return the one container of a Job's or Deployment's pod template."""
+    containers: list[dict[str, Any]] = document["spec"]["template"]["spec"][
+        "containers"
+    ]
+    assert len(containers) == 1
+    return containers[0]
+
+
+def test_examples_match_golden_files(
+    registry_path: Path, example_definitions: list[dict[str, Any]]
+) -> None:
+    """Each example's manifest is exactly its golden file."""
+    export = export_examples(registry_path, example_definitions, ExportFormat.K8S)
+
+    check_golden(export, "k8s")
+
+
+def test_every_example_manifest_is_valid(
+    registry_path: Path, example_definitions: list[dict[str, Any]]
+) -> None:
+    """kubernetes-validate accepts every manifest, strictly, as the latest API."""
+    export = export_examples(registry_path, example_definitions, ExportFormat.K8S)
+
+    kinds = []
+    for document in export.documents:
+        manifest = yaml.safe_load(document.text)
+        kubernetes_validate.validate(manifest, latest_version(), strict=True)
+        kinds.append(manifest["kind"])
+    assert kinds == ["Job", "Deployment", "Job", "Job", "Job", "Job"]
+
+
+def test_stream_is_one_manifest_per_definition(
+    registry_path: Path, example_definitions: list[dict[str, Any]]
+) -> None:
+    """The stream of several definitions reads as that many YAML documents."""
+    export = export_examples(registry_path, example_definitions, ExportFormat.K8S)
+
+    names = [d["metadata"]["name"] for d in yaml.safe_load_all(export.text)]
+    assert names == [
+        "procreg-1-ffmpeg-to-mp3",
+        "procreg-2-full-format-service",
+        "procreg-3-iconv-output-argument",
+        "procreg-4-sort-lines",
+        "procreg-5-tr-strip-x",
+        "procreg-6-wc-input-argument",
+    ]
+
+
+def test_hostile_command_and_args_expand_to_exec_and_argv(
+    registry_path: Path,
+) -> None:
+    """command + args, as Kubernetes expands them, equal exec + argv exactly."""
+    arguments = [*HOSTILE, "$$(VAR)", "$(HOSTILE)", "line\nbreak", "end$"]
+    definition = {**hostile_definition(arguments), "cwd": "/srv/it's here"}
+    export = engine_export(store(registry_path, [definition]), ExportFormat.K8S)
+    manifest = yaml.safe_load(export.text)
+    kubernetes_validate.validate(manifest, latest_version(), strict=True)
+    main = container(manifest)
+    variables = {item["name"]: item["value"] for item in main["env"]}
+
+    environment = {name: expand(value, {}) for name, value in variables.items()}
+    argv = [expand(word, environment) for word in main["command"] + main["args"]]
+
+    assert argv == list(resolve(definition).argv)
+    assert argv[3:] == arguments
+    assert environment == definition["environment"]
+    assert main["workingDir"] == "/srv/it's here"
+
+
+def test_streams_and_missing_image_are_warnings(
+    registry_path: Path, example_definitions: list[dict[str, Any]]
+) -> None:
+    """Redirections and the default image are said in the file and as warnings."""
+    tr = next(d for d in example_definitions if d["name"] == "tr-strip-x")
+
+    export = engine_export(store(registry_path, [tr]), ExportFormat.K8S)
+
+    assert export.warnings == [
+        "definition 1 (tr-strip-x): the definition names no application: the image"
+        " is debian:stable-slim; set the image that holds the executable.",
+        "definition 1 (tr-strip-x): < /tmp/procreg/input is not carried: a"
+        " container's standard streams cannot be connected to files.",
+        "definition 1 (tr-strip-x): > /tmp/procreg/output is not carried: a"
+        " container's standard streams cannot be connected to files.",
+    ]
+    comments = [line for line in export.text.splitlines() if "WARNING" in line]
+    assert len(comments) == 3
+
+
+def test_service_timeout_is_a_warning(
+    registry_path: Path, example_definitions: list[dict[str, Any]]
+) -> None:
+    """A Deployment has no deadline: the service's timeout is warned about."""
+    service = next(d for d in example_definitions if d["process_type"] == "service")
+
+    export = engine_export(store(registry_path, [service]), ExportFormat.K8S)
+
+    assert "activeDeadlineSeconds" not in export.text
+    assert export.warnings[-1] == (
+        "definition 1 (full-format-service): the timeout of 3600 s is not carried:"
+        " a Deployment restarts its pods and has no deadline."
+    )
