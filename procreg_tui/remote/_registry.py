@@ -57,16 +57,18 @@ class RemoteRegistry(Registry):
         *,
         read_only: bool = False,
         timeout: float = DEFAULT_TIMEOUT,
+        poll_seconds: float = POLL_SECONDS,
     ) -> RemoteRegistry:
         """Return the registry served at ``url``, for ``user``.
 
-        Nothing is sent until the first call.
+        Nothing is sent until the first call. ``timeout`` bounds each request;
+        ``poll_seconds`` is how often ``changed_on_disk`` learns from the server.
 
         Raises:
             RemoteError: ``url`` is not an http or https address.
         """
         transport = Transport(Address.parse(url), user, password, timeout=timeout)
-        return cls(transport, read_only=read_only)
+        return cls(transport, read_only=read_only, poll_seconds=poll_seconds)
 
     @property
     def url(self) -> str:
@@ -125,8 +127,7 @@ class RemoteRegistry(Registry):
             RemoteError: the request failed.
         """
         answer = self._transport.request("GET", f"{record_id}/")
-        if answer.status == 404:
-            raise RecordNotFound(record_id)
+        self._check_found(answer, record_id)
 
         return self._record(self._expect(answer, 200).body)
 
@@ -305,7 +306,7 @@ class RemoteRegistry(Registry):
 
     def _check_found(self, answer: Answer, record_id: int) -> None:
         if answer.status == 404:
-            raise RecordNotFound(record_id)
+            raise RecordNotFound(record_id, f" of {self._transport.user} at {self.url}")
 
     def _current(self, answer: Answer) -> Record:
         """Return the server's record carried by a refused change."""

@@ -1,0 +1,195 @@
+"""The headless commands against a live served registry (``--remote``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli_helpers import Outcome, procreg
+from server_harness import LiveServer
+
+from procreg_tui.registry import Registry
+
+TR = {"exec": "/usr/bin/tr", "argv": ["-d", "x"], "process_type": "single"}
+
+
+def _remote(server: LiveServer, *argv: str, env: dict[str, str]) -> Outcome:
+    """Run ``procreg --remote URL --user alice ARGV``."""
+    return procreg("--remote", server.url, "--user", "alice", *argv, environ=env)
+
+
+def test_import_list_show_render_export_through_the_api(
+    server: LiveServer, alice_env: dict[str, str], tmp_path: Path
+) -> None:
+    """import stores on the server as alice; list, show, render and export read it
+    back exactly as from a file."""
+    job = tmp_path / "tr.json"
+    job.write_text(json.dumps(TR), encoding="utf-8")
+
+    imported = _remote(server, "import", str(job), env=alice_env)
+    assert imported.status == 0, imported.stderr
+    assert imported.stderr.endswith("procreg: imported 1 definition\n")
+    stored = Registry.open(server.registry_path).get(1)
+    assert (stored.definition, stored.owner) == (TR, "alice")
+
+    listed = _remote(server, "list", env=alice_env)
+    assert (listed.status, listed.stdout) == (0, "1  tr  single  -  ok\n")
+
+    shown = _remote(server, "show", "1", env=alice_env)
+    assert json.loads(shown.stdout) == TR
+
+    rendered = _remote(server, "render", "/api/process_definition/1/", env=alice_env)
+    assert rendered.stdout == "/usr/bin/tr -d x\n"
+
+    exported = _remote(server, "export", env=alice_env)
+    document = json.loads(exported.stdout)
+    assert document["meta"]["total_count"] == 1
+    assert document["objects"][0]["definition"] == TR
+
+
+def test_remote_comes_from_the_environment_too(
+    server: LiveServer, alice_env: dict[str, str]
+) -> None:
+    """PROCREG_REMOTE and PROCREG_USER do what --remote and --user do."""
+    with Registry.open(server.registry_path) as registry:
+        registry.create(TR, owner="alice")
+        registry.create({"exec": "/bin/bob"}, owner="bob")
+    env = {**alice_env, "PROCREG_REMOTE": server.url, "PROCREG_USER": "alice"}
+
+    listed = procreg("list", "--json", environ=env)
+
+    assert [item["id"] for item in json.loads(listed.stdout)["objects"]] == [1]
+
+
+def test_credentials_from_netrc(server: LiveServer, tmp_path: Path) -> None:
+    """A ~/.netrc entry for the server's host gives both user and password."""
+    home = tmp_path / "home"
+    home.mkdir()
+    netrc = home / ".netrc"
+    netrc.write_text("machine 127.0.0.1 login alice password alice-secret\n")
+    netrc.chmod(0o600)
+    with Registry.open(server.registry_path) as registry:
+        registry.create({"exec": "/bin/alice"}, owner="alice")
+
+    listed = procreg("--remote", server.url, "list", environ={"HOME": str(home)})
+    assert (listed.status, listed.stdout) == (0, "1  alice  -  -  ok\n")
+
+    netrc.chmod(0o644)
+    exposed = procreg("--remote", server.url, "list", environ={"HOME": str(home)})
+    assert (exposed.status, exposed.stderr) == (
+        1,
+        f"procreg: {netrc} may be read by other users, so procreg does not take "
+        f"passwords from it; run 'chmod 600 {netrc}'\n",
+    )
+
+
+def test_missing_credentials_are_explained(server: LiveServer, tmp_path: Path) -> None:
+    """Without a user, or without a password and a terminal, the command says
+    where to give them."""
+    env = {"HOME": str(tmp_path)}
+    nobody = procreg("--remote", server.url, "list", environ=env)
+    assert (nobody.status, nobody.stderr) == (
+        1,
+        "procreg: who is asking? give --user NAME, set PROCREG_USER, or add a "
+        "'machine 127.0.0.1 login NAME password ...' line to ~/.netrc\n",
+    )
+    no_password = procreg(
+        "--remote", server.url, "--user", "alice", "list", environ=env
+    )
+    assert (no_password.status, no_password.stderr) == (
+        1,
+        "procreg: no password for alice at 127.0.0.1: set PROCREG_PASSWORD, add it "
+        "to ~/.netrc, or run procreg in a terminal to be asked\n",
+    )
+
+
+def test_wrong_password_is_said_plainly(server: LiveServer, tmp_path: Path) -> None:
+    """A 401 becomes one line naming the server and the user."""
+    env = {"HOME": str(tmp_path), "PROCREG_PASSWORD": "guess"}
+
+    outcome = procreg("--remote", server.url, "--user", "alice", "list", environ=env)
+
+    assert (outcome.status, outcome.stderr) == (
+        1,
+        f"procreg: the registry at {server.url} refused the user 'alice': wrong "
+        "user name or password\n",
+    )
+
+
+def test_another_users_id_is_not_found(
+    server: LiveServer, alice_env: dict[str, str]
+) -> None:
+    """show of bob's definition as alice is 'no definition', as for an unknown id."""
+    with Registry.open(server.registry_path) as registry:
+        registry.create({"exec": "/bin/bob"}, owner="bob")
+
+    outcome = _remote(server, "show", "1", env=alice_env)
+
+    assert (outcome.status, outcome.stderr) == (
+        1,
+        f"procreg: no definition 1 of alice at {server.url}\n",
+    )
+
+
+def test_delete_follows_the_server(
+    server: LiveServer, deleting_server: LiveServer, alice_env: dict[str, str]
+) -> None:
+    """delete is refused by a server without --allow-delete and works with it;
+    the trash stays on the server."""
+    for live in (server, deleting_server):
+        with Registry.open(live.registry_path) as registry:
+            registry.create(TR, owner="alice")
+
+    refused = _remote(server, "delete", "1", env=alice_env)
+    assert refused.status == 1
+    assert refused.stderr == (
+        f"procreg: the registry at {server.url} answered 405: this server does not "
+        "delete definitions; its operator can allow it with 'procreg serve "
+        "--allow-delete' (deletes go to the trash)\n"
+    )
+
+    deleted = _remote(deleting_server, "delete", "1", env=alice_env)
+    assert deleted.status == 0, deleted.stderr
+    assert [r.id for r in Registry.open(deleting_server.registry_path).trash()] == [1]
+    restore = _remote(deleting_server, "restore", "1", env=alice_env)
+    assert (restore.status, restore.stderr) == (
+        1,
+        f"procreg: no definition 1 of alice at {deleting_server.url}\n",
+    )
+    trash = _remote(deleting_server, "list", "--trash", env=alice_env)
+    assert (trash.status, trash.stderr) == (
+        1,
+        "procreg: the trash of a served registry is kept on the server; run "
+        "'procreg --db FILE list --trash' on the server's host\n",
+    )
+
+
+def test_invalid_import_is_refused_before_sending(
+    server: LiveServer, alice_env: dict[str, str], tmp_path: Path
+) -> None:
+    """import checks definitions locally and stores nothing on the server."""
+    job = tmp_path / "bad.json"
+    job.write_text('{"argv": []}', encoding="utf-8")
+
+    outcome = _remote(server, "import", str(job), env=alice_env)
+
+    assert outcome.status == 1
+    assert Registry.open(server.registry_path).records() == []
+
+
+def test_db_and_remote_together_are_refused(
+    server: LiveServer, alice_env: dict[str, str], tmp_path: Path
+) -> None:
+    """--db and --remote name two registries: the command says to choose one."""
+    outcome = procreg(
+        "--db",
+        str(tmp_path / "r.json"),
+        "--remote",
+        server.url,
+        "list",
+        environ=alice_env,
+    )
+    assert (outcome.status, outcome.stderr) == (
+        1,
+        "procreg: give either --db or --remote, not both\n",
+    )
