@@ -164,5 +164,10 @@ def serve(
     )
     try:
         server.run(sockets=[listener])
+    except KeyboardInterrupt:
+        # uvicorn shuts down on Ctrl-C and then raises the signal again for
+        # the caller; the shutdown is done, so that is the normal end.
+        pass
     finally:
         listener.close()
+    tell("stopped")
