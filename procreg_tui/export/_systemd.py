@@ -63,7 +63,7 @@ def service_unit(job: Job, notes: Notes) -> str:
         "",
         "[Service]",
         f"Type={'simple' if job.service else 'oneshot'}",
-        "ExecStart=" + " ".join(quote_word(word) for word in resolution.argv),
+        "ExecStart=" + _command(resolution.argv),
     ]
     if resolution.cwd is not None:
         lines.append(f"WorkingDirectory={_absolute(job, notes, 'cwd', resolution.cwd)}")
@@ -80,6 +80,17 @@ def service_unit(job: Job, notes: Notes) -> str:
         setting = "RuntimeMaxSec" if job.service else "TimeoutStartSec"
         lines.append(f"{setting}={seconds}")
     return "\n".join(lines) + "\n"
+
+
+def _command(argv: tuple[str, ...]) -> str:
+    """Return the words of ``ExecStart=``.
+
+    systemd expands ``$NAME`` in the arguments but takes the executable's
+    path as written, so only the arguments have ``$`` doubled.
+    """
+    executable, *arguments = argv
+    quoted = [quote_word(executable, variables=False)]
+    return " ".join(quoted + [quote_word(argument) for argument in arguments])
 
 
 def _streams(job: Job, notes: Notes) -> list[str]:
