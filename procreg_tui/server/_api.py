@@ -139,7 +139,9 @@ class _Authentication:
             return None
 
         name, password = credentials
-        verified = await run_in_threadpool(self.users.verify, name, password)
+        verified = self.users.remembered(name, password) or await run_in_threadpool(
+            self.users.verify, name, password
+        )
 
         return name if verified else None
 
@@ -219,6 +221,8 @@ class _Api:
 
     def __init__(self, settings: _Settings) -> None:
         self.settings = settings
+        self._records: list[Record] | None = None
+        """The live records of every user, kept while the file does not change."""
 
     async def root(self, request: Request) -> Response:
         """List the resources, as the original API's ``/api/`` did."""
@@ -257,7 +261,7 @@ class _Api:
         limit = _number(request, "limit", DEFAULT_LIMIT)
         offset = _number(request, "offset", 0)
 
-        records = await self._call(self._owned_records, user)
+        records = await self._call(self._owned_records, user, reads_only=True)
         tag = _list_tag(user, records)
         if _matches(request.headers.get("if-none-match"), tag):
             return Response(status_code=304, headers={"ETag": tag})
@@ -271,7 +275,9 @@ class _Api:
         return JsonResponse(document, headers={"ETag": tag})
 
     async def _show(self, request: Request, record_id: int) -> Response:
-        record = await self._call(self._owned, _user(request), record_id)
+        record = await self._call(
+            self._owned, _user(request), record_id, reads_only=True
+        )
         tag = _tag(record)
         if _matches(request.headers.get("if-none-match"), tag):
             return Response(status_code=304, headers={"ETag": tag})
@@ -420,8 +426,16 @@ class _Api:
 
         return b"".join(chunks)
 
-    async def _call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    async def _call(
+        self,
+        function: Callable[..., T],
+        *args: Any,
+        reads_only: bool = False,
+        **kwargs: Any,
+    ) -> T:
         """Run ``function`` on a worker thread, alone with the registry.
+
+        Unless it ``reads_only``, the records kept for lists are dropped after it.
 
         Raises:
             _Reply: the registry's errors as HTTP answers.
@@ -429,7 +443,11 @@ class _Api:
 
         def locked() -> T:
             with self.settings.lock:
-                return function(*args, **kwargs)
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    if not reads_only:
+                        self._records = None
 
         try:
             return await run_in_threadpool(locked)
@@ -454,11 +472,17 @@ class _Api:
             raise _Reply(500, f"the registry failed: {error}") from error
 
     def _owned_records(self, user: str) -> list[Record]:
-        return [
-            record
-            for record in self.settings.registry.records()
-            if record.owner == user
-        ]
+        """Return the live records of ``user``, by id.
+
+        The registry's records are kept between requests until the file
+        changes on disk or this server changes it: building them is most of
+        the cost of a list.
+        """
+        registry = self.settings.registry
+        if self._records is None or registry.changed_on_disk():
+            self._records = registry.records()
+
+        return [record for record in self._records if record.owner == user]
 
     def _owned(self, user: str, record_id: int) -> Record:
         """Return the live definition ``record_id`` of ``user``.

@@ -145,16 +145,11 @@ class UserStore:
         Raises:
             ServerError: the file cannot be read, or the hasher is missing.
         """
+        if self.remembered(name, password):
+            return True
+
         with self._lock:
             stored = self._current().get(name)
-        digest = hmac.digest(
-            self._key, password.encode("utf-8", "surrogatepass"), "sha256"
-        )
-        if stored is not None:
-            known = self._verified.get(name)
-            if known is not None and known[0] == stored:
-                return hmac.compare_digest(known[1], digest)
-
         hasher = _hasher()
         from argon2.exceptions import (  # noqa: PLC0415 (an optional extra)
             InvalidHashError,
@@ -167,9 +162,31 @@ class UserStore:
             return False
         if stored is None:
             return False
-        self._verified[name] = (stored, digest)
+        self._verified[name] = (stored, self._digest(password))
 
         return True
+
+    def remembered(self, name: str, password: str) -> bool:
+        """Return whether ``password`` of ``name`` verified before, at no cost.
+
+        ``False`` says only that the slow check is needed: a wrong password
+        always pays for the slow hash, so guessing stays slow.
+
+        Raises:
+            ServerError: the file cannot be read.
+        """
+        with self._lock:
+            stored = self._current().get(name)
+        known = self._verified.get(name)
+        if stored is None or known is None or known[0] != stored:
+            return False
+
+        return hmac.compare_digest(known[1], self._digest(password))
+
+    def _digest(self, password: str) -> bytes:
+        return hmac.digest(
+            self._key, password.encode("utf-8", "surrogatepass"), "sha256"
+        )
 
     def _file_lock(self) -> Any:
         """Return the lock that keeps two processes from changing the file at once."""

@@ -130,3 +130,22 @@ def test_users_added_while_serving_are_let_in(tmp_path: Path) -> None:
 
         UserStore(store.path).remove("bob")
         assert live.request("GET", "/api/process_definition/", user="bob").status == 401
+
+
+def test_a_remembered_password_never_lets_another_in(tmp_path: Path) -> None:
+    """After alice's password verified once, a wrong one still fails, and a new
+    password replaces what was remembered."""
+    store = UserStore(tmp_path / "registry.users.json")
+    store.add("alice", "first")
+    assert store.verify("alice", "first") is True
+
+    assert store.remembered("alice", "first") is True
+    assert store.remembered("alice", "First") is False
+    assert store.verify("alice", "First") is False
+
+    UserStore(store.path).add("alice", "second")
+    assert store.remembered("alice", "first") is False
+    assert (store.verify("alice", "first"), store.verify("alice", "second")) == (
+        False,
+        True,
+    )
