@@ -361,7 +361,9 @@ def test_bulk_create_is_all_or_nothing(server: LiveServer) -> None:
 
 
 def test_shares_the_registry_file_with_local_processes(server: LiveServer) -> None:
-    """A definition stored for alice by another process is served to her at once."""
+    """A definition stored for alice by another process is served to her at once,
+    even right after a list was served."""
+    assert server.request("GET", API).body["objects"] == []
     with Registry.open(server.registry_path) as registry:
         record = registry.create({"exec": "/from/the/app"}, owner="alice")
 
