@@ -1,0 +1,59 @@
+"""The app on a served registry: it lists, saves and follows changes over HTTP."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from server_harness import PASSWORDS, LiveServer
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "app"))
+
+from app_helpers import list_labels, until_loaded
+
+from procreg_tui.app import create_app
+from procreg_tui.app._editor import DefinitionEditor
+from procreg_tui.registry import Registry
+from procreg_tui.remote import RemoteRegistry
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_app_lists_saves_and_follows_a_served_registry(
+    server: LiveServer,
+) -> None:
+    """The app shows alice's definitions only, saves an edit through PUT, and
+    picks up a definition another client stores."""
+    with Registry.open(server.registry_path) as registry:
+        registry.create({"name": "mine", "exec": "/bin/true"}, owner="alice")
+        registry.create({"name": "bobs", "exec": "/bin/false"}, owner="bob")
+    remote = RemoteRegistry.connect(
+        server.url, "alice", PASSWORDS["alice"], poll_seconds=0.05
+    )
+    app = create_app(remote)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        assert list_labels(app) == ["mine"]
+
+        edited = {"name": "mine", "exec": "/bin/true", "argv": ["--version"]}
+        app.query_one(DefinitionEditor).load_text(json.dumps(edited, indent=2))
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        for _ in range(500):
+            if Registry.open(server.registry_path).get(1).revision == 2:
+                break
+            await pilot.pause(0.02)
+        assert Registry.open(server.registry_path).get(1).definition == edited
+
+        RemoteRegistry.connect(server.url, "alice", PASSWORDS["alice"]).create(
+            {"name": "from-elsewhere", "exec": "/bin/echo"}
+        )
+        for _ in range(500):
+            if list_labels(app) == ["mine", "from-elsewhere"]:
+                break
+            await pilot.pause(0.02)
+        assert list_labels(app) == ["mine", "from-elsewhere"]
+    remote.close()
