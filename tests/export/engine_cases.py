@@ -20,6 +20,7 @@ HOSTILE = [
     "",
     "two words",
     "  padded  ",
+    "  $(padded)  ",
     "it's",
     'say "hi"',
     "$HOME",
