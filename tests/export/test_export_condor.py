@@ -8,17 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from procreg_tui.export import ExportError, ExportFormat, engine_export
-from procreg_tui.export._condor import quote_arguments
-from procreg_tui.resolve import resolve
-from tests.export.engine_cases import (
+from engine_cases import (
     HOSTILE,
     check_golden,
     export_examples,
     hostile_definition,
     store,
 )
+
+from procreg_tui.export import ExportError, ExportFormat, engine_export
+from procreg_tui.export._condor import quote_arguments
+from procreg_tui.resolve import resolve
 
 os.environ.setdefault("CONDOR_CONFIG", "/dev/null")
 with warnings.catch_warnings():

@@ -10,11 +10,7 @@ from typing import Any
 
 import pytest
 from cwltool.main import main as cwltool
-
-from procreg_tui.export import ExportFormat, engine_export
-from procreg_tui.export._cwl import literal
-from procreg_tui.resolve import command_line, resolve
-from tests.export.engine_cases import (
+from engine_cases import (
     HOSTILE,
     check_golden,
     dumped,
@@ -22,6 +18,10 @@ from tests.export.engine_cases import (
     hostile_definition,
     store,
 )
+
+from procreg_tui.export import ExportFormat, engine_export
+from procreg_tui.export._cwl import literal
+from procreg_tui.resolve import command_line, resolve
 
 
 def run_cwltool(*arguments: str) -> tuple[int, str]:

@@ -8,17 +8,17 @@ from typing import Any
 
 import kubernetes_validate
 import yaml
-from kubernetes_validate.utils import latest_version
-
-from procreg_tui.export import ExportFormat, engine_export
-from procreg_tui.resolve import resolve
-from tests.export.engine_cases import (
+from engine_cases import (
     HOSTILE,
     check_golden,
     export_examples,
     hostile_definition,
     store,
 )
+from kubernetes_validate.utils import latest_version
+
+from procreg_tui.export import ExportFormat, engine_export
+from procreg_tui.resolve import resolve
 
 _EXPANSION = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
 

@@ -7,10 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from procreg_tui.export import ExportFormat, engine_export
-from procreg_tui.resolve import command_line, resolve
-from tests.export.engine_cases import (
+from engine_cases import (
     check_golden,
     dumped,
     export_examples,
@@ -18,6 +15,9 @@ from tests.export.engine_cases import (
     parse_dump,
     store,
 )
+
+from procreg_tui.export import ExportFormat, engine_export
+from procreg_tui.resolve import command_line, resolve
 
 
 def test_examples_match_golden_files(

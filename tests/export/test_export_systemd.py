@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from procreg_tui.export import ExportFormat, engine_export
-from procreg_tui.resolve import resolve
-from tests.export.engine_cases import (
+from engine_cases import (
     HOSTILE,
     check_golden,
     export_examples,
     hostile_definition,
     store,
 )
+
+from procreg_tui.export import ExportFormat, engine_export
+from procreg_tui.resolve import resolve
 
 _WORD = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(x[0-9a-f]{2}|.)")
