@@ -16,7 +16,7 @@ from engine_cases import (
     store,
 )
 
-from procreg_tui.export import ExportFormat, engine_export
+from procreg_tui.export import ExportError, ExportFormat, engine_export, export_text
 from procreg_tui.resolve import command_line, resolve
 
 
@@ -105,3 +105,60 @@ def test_hostile_script_runs_like_the_command_line(
 
     assert parse_dump(by_script.stdout) == parse_dump(by_line.stdout) == dumped()
     assert ("#SBATCH --chdir" in script) is (folder_name == "plain")
+
+
+def test_stream_names_each_file_and_write_makes_them(
+    registry_path: Path, example_definitions: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """Several documents: a line names each file; written, each file is one document."""
+    records = store(registry_path, example_definitions[3:5])
+    export = engine_export(records, ExportFormat.SLURM)
+
+    paths = export.write(tmp_path)
+
+    assert [path.name for path in paths] == [
+        "1-sort-lines.sbatch",
+        "2-tr-strip-x.sbatch",
+    ]
+    assert export.text == "".join(
+        f"# ==> {path.name} <==\n{path.read_text()}" for path in paths
+    )
+    assert export_text(records, ExportFormat.SLURM) == export.text
+    assert engine_export(records[:1], ExportFormat.SLURM).text == paths[0].read_text()
+
+
+def test_writing_into_a_missing_folder_is_an_export_error(
+    registry_path: Path, tmp_path: Path
+) -> None:
+    """-o into a folder that does not exist fails with a message naming it."""
+    export = engine_export(
+        store(registry_path, [{"exec": "/bin/true"}]), ExportFormat.SLURM
+    )
+
+    with pytest.raises(
+        ExportError, match=r"cannot write into .*missing: it is not a folder"
+    ):
+        export.write(tmp_path / "missing")
+
+
+def test_adapters_no_scheduler_connects_are_warnings(registry_path: Path) -> None:
+    """A named pipe and an unknown adapter kind are warned about, in the file too."""
+    definition = {
+        "exec": "/bin/cat",
+        "argv": ["/run/in.fifo"],
+        "input_adapter": {
+            "input_type": "pipe",
+            "input_parameters": {"pipe_path": "/run/in.fifo"},
+        },
+        "output_adapter": {"output_type": "kafka", "output_parameters": {}},
+    }
+
+    export = engine_export(store(registry_path, [definition]), ExportFormat.SLURM)
+
+    assert export.warnings == [
+        "definition 1 (cat): the input named pipe /run/in.fifo is not created: make"
+        " it with mkfifo before the job starts.",
+        "definition 1 (cat): the output adapter kafka is unknown to procreg: nothing"
+        " connects it.",
+    ]
+    assert export.text.count("\n# WARNING: ") == 2
