@@ -7,6 +7,7 @@ import shlex
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -31,7 +32,7 @@ from procreg_tui.app._dialogs import (
     TemplateScreen,
     TextScreen,
 )
-from procreg_tui.app._editor import DefinitionEditor, definition_text, safe_json_text
+from procreg_tui.app._editor import DefinitionEditor, definition_text
 from procreg_tui.app._entries import Entry, Filter, label_of
 from procreg_tui.app._live_panel import LivePanel
 from procreg_tui.app._text import as_content
@@ -50,6 +51,8 @@ WIDE = 120
 
 ANALYSE_DELAY = 0.15
 """Seconds of quiet typing before the editor's text is checked again."""
+OPEN_DELAY = 0.08
+"""Seconds the list's cursor must rest before its definition opens in the editor."""
 POLL_INTERVAL = 1.0
 """Seconds between two looks at whether the registry file changed on disk."""
 
@@ -124,6 +127,11 @@ class ProcregApp(App[int]):
         self._loading = False
         self._analysis: Analysis | None = None
         self._analyse_timer: Any = None
+        self._open_timer: Any = None
+        self._writing: str | None = None
+        self._announce_reload = False
+        self.failure: str | None = None
+        """Why the app stopped without showing the registry, if it did."""
         self.last_copy: CopyOutcome | None = None
         """How the last copy went."""
 
@@ -201,34 +209,78 @@ class ProcregApp(App[int]):
         """What the live panel shows about the editor's text."""
         return self._analysis
 
+    @property
+    def writing(self) -> str | None:
+        """What is being written to the registry now, or ``None``."""
+        return self._writing
+
+    @property
+    def settled(self) -> bool:
+        """Whether the editor shows the definition under the list's cursor."""
+        entry = self._list.highlighted
+        return self._open_timer is None and (entry is None or entry.id == self._current)
+
     # -- loading and refreshing ----------------------------------------------------
 
-    def _start_loading(self) -> None:
-        """Read the registry in a thread so the first screen stays responsive."""
-        self._loading = True
-        self.run_worker(self._load, thread=True, exclusive=True, group="load")
+    def _start_loading(self, *, reread: bool = False) -> None:
+        """Read the registry in a thread so the screen stays responsive.
 
-    def _load(self) -> None:
-        """Open the registry if needed and build the rows; runs in a thread."""
+        ``reread`` reads the file again even when it looks unchanged.
+        """
+        self._loading = True
+        self._update_status()
+        self.run_worker(
+            partial(self._load, reread=reread),
+            thread=True,
+            exclusive=True,
+            group="load",
+        )
+
+    def _load(self, *, reread: bool) -> None:
+        """Open the registry if needed and build the rows; runs in a thread.
+
+        Rows of definitions whose revision is unchanged are kept, with the
+        search text and validity they already worked out. Once the rows are
+        shown, the search text of the others is worked out here too, so the
+        first filter keystroke finds it ready.
+        """
         worker = get_current_worker()
+        known = self._by_id
         try:
             registry = self._db
             if registry is None:
                 assert callable(self._source)
                 registry = self._source()
+            elif reread:
+                registry.reload()
             records = registry.records()
-            entries = [Entry(r.id, r.revision, r.definition) for r in records]
         except RegistryError as error:
             if not worker.is_cancelled:
                 self.call_from_thread(self._load_failed, error)
             return
-        if not worker.is_cancelled:
-            self.call_from_thread(self._fill, registry, entries)
+
+        entries = [_entry_of(record, known.get(record.id)) for record in records]
+        if worker.is_cancelled:
+            return
+        self.call_from_thread(self._fill, registry, entries)
+
+        for number, entry in enumerate(entries):
+            if number % 1000 == 0 and worker.is_cancelled:
+                return
+            entry.haystack  # noqa: B018
 
     def _load_failed(self, error: RegistryError) -> None:
-        """Say why the registry could not be read."""
+        """Say why the registry could not be read; stop when nothing was shown.
+
+        Without a first reading there is nothing to work on, so the app ends
+        with the reason, as the commands do. A later failure keeps the rows.
+        """
         self._loading = False
-        self._status.update(as_content(str(error)))
+        if not self._loaded:
+            self.failure = str(error)
+            self.exit(1, return_code=1, message=Text(f"procreg: {error}"))
+            return
+        self._update_status()
         self.notify(str(error), title="Registry", severity="error", markup=False)
 
     def _fill(self, registry: Registry, entries: list[Entry]) -> None:
@@ -242,6 +294,9 @@ class ProcregApp(App[int]):
         if first:
             self._show_banner()
             self._editor.read_only = self.read_only
+        elif self._announce_reload:
+            self.notify(f"Read the registry again: {len(entries)} definitions.")
+        self._announce_reload = False
 
         rows = self._filter.reset(entries)
         self._list.show(rows, keep=self._current, drafts=self._drafts.keys())
@@ -263,16 +318,24 @@ class ProcregApp(App[int]):
     def _poll(self) -> None:
         """Reload when another process changed the registry file."""
         registry = self._db
-        if registry is None or self._loading or not self._loaded:
+        busy = self._loading or self._writing is not None
+        if registry is None or busy or not self._loaded:
             return
         if registry.changed_on_disk():
             self._start_loading()
 
     def _update_status(self) -> None:
-        """Show how many definitions match the filter."""
+        """Show what is being written or read, else how many definitions match."""
         shown = len(self._list.rows)
         total = len(self._entries)
-        status = f"{shown} of {total}" if self._filter.query else f"{total} definitions"
+        if self._writing is not None:
+            status = f"{self._writing}…"
+        elif self._loading:
+            status = "Reading the registry…"
+        elif self._filter.query:
+            status = f"{shown} of {total}"
+        else:
+            status = f"{total} definitions"
         self._status.update(status)
         self._left.border_title = f"Definitions {shown}/{total}"
 
@@ -292,21 +355,41 @@ class ProcregApp(App[int]):
 
     # -- the list and the editor ---------------------------------------------------
 
-    # TODO: every cursor move opens the definition at once (editor, tree-sitter,
-    # validation, binding inputs), which costs most of a filter keystroke at
-    # 100,000 definitions (about 250 ms against a 50 ms target); open it once
-    # the cursor settles instead.
     @on(DefinitionList.Highlighted)
     def _highlighted(self, event: DefinitionList.Highlighted) -> None:
-        """Open the highlighted definition in the editor."""
-        if event.record_id is None:
+        """Open the highlighted definition in the editor once the cursor rests.
+
+        Opening (editor, highlighting, checks, binding fields) costs more than a
+        key repeat or a filter keystroke allows, so a moving cursor or a growing
+        query opens only the definition it ends on.
+        """
+        self._cancel_open()
+        record_id = event.record_id
+        if record_id is None:
             self._close_editor()
-        elif event.record_id != self._current:
-            self._open(event.record_id)
+        elif self._current is None:
+            self._open(record_id)
+        elif record_id != self._current:
+            # Owned by the list, so it dies with the screen when the app ends.
+            self._open_timer = self._list.set_timer(OPEN_DELAY, self._open_highlighted)
+
+    def _cancel_open(self) -> None:
+        """Forget a definition waiting to be opened."""
+        if self._open_timer is not None:
+            self._open_timer.stop()
+            self._open_timer = None
+
+    def _open_highlighted(self) -> None:
+        """Open the definition under the list's cursor, unless it is open."""
+        self._cancel_open()
+        entry = self._list.highlighted
+        if entry is not None and entry.id != self._current:
+            self._open(entry.id)
 
     @on(DefinitionList.Chosen)
     def _chosen(self, event: DefinitionList.Chosen) -> None:
-        """Move the keyboard to the editor."""
+        """Open the chosen definition now and move the keyboard to the editor."""
+        self._open_highlighted()
         self._editor.focus()
 
     def _open(self, record_id: int) -> None:
@@ -366,7 +449,7 @@ class ProcregApp(App[int]):
 
         if self._analyse_timer is not None:
             self._analyse_timer.stop()
-        self._analyse_timer = self.set_timer(ANALYSE_DELAY, self._analyse_now)
+        self._analyse_timer = self._editor.set_timer(ANALYSE_DELAY, self._analyse_now)
 
     @on(DefinitionEditor.Escaped)
     def _editor_escaped(self) -> None:
@@ -486,27 +569,70 @@ class ProcregApp(App[int]):
 
         return await super().run_action(action, default_namespace, namespaces)
 
-    # TODO: writes run on the event loop; at 100,000 definitions one write
-    # (serialise, fsync, rename) freezes the screen for a moment.
-    def _write(self, change: Callable[[], T], *, what: str) -> T | None:
-        """Apply ``change`` to the registry; report a failure and return ``None``.
+    def _write(
+        self,
+        change: Callable[[Registry], T],
+        *,
+        what: str,
+        done: Callable[[T], None],
+        conflicted: Callable[[Conflict], None] | None = None,
+    ) -> None:
+        """Apply ``change`` to the registry in a thread, then call ``done``.
 
-        Every change to the registry goes through here. A :class:`Conflict` is
-        raised to the caller, which knows how to show both versions.
+        Every change to the registry goes through here. ``what`` says what is
+        being done ("Saving definition 3") while it runs; one change runs at a
+        time. A failure is reported; a :class:`Conflict` goes to ``conflicted``
+        when given, since the caller knows how to show both versions.
         """
         registry = self._db
         if registry is None:
             self.notify("The registry is still loading.", severity="warning")
-            return None
-        try:
-            return change()
-        except Conflict:
-            raise
-        except RegistryError as error:
+            return
+        if self._writing is not None:
             self.notify(
-                str(error), title=f"Could not {what}", severity="error", markup=False
+                f"Still busy: {self._writing}. Try again in a moment.",
+                severity="warning",
+                markup=False,
             )
-            return None
+            return
+
+        self._writing = what
+        self._update_status()
+        self.run_worker(
+            partial(self._apply, registry, change, what, done, conflicted),
+            thread=True,
+            group="write",
+        )
+
+    def _apply(
+        self,
+        registry: Registry,
+        change: Callable[[Registry], T],
+        what: str,
+        done: Callable[[T], None],
+        conflicted: Callable[[Conflict], None] | None,
+    ) -> None:
+        """Run ``change`` on ``registry`` and hand its outcome to the event loop."""
+        outcome: Callable[[], None]
+        try:
+            result = change(registry)
+        except Conflict as conflict:
+            outcome = partial(conflicted or partial(self._failed, what), conflict)
+        except RegistryError as error:
+            outcome = partial(self._failed, what, error)
+        else:
+            outcome = partial(done, result)
+        self.call_from_thread(self._written, outcome)
+
+    def _written(self, then: Callable[[], None]) -> None:
+        """End the running change and show its outcome."""
+        self._writing = None
+        self._update_status()
+        then()
+
+    def _failed(self, what: str, error: RegistryError) -> None:
+        """Say why a change could not be made."""
+        self.notify(str(error), title=f"{what}: failed", severity="error", markup=False)
 
     def _put(self, record: Record) -> Entry:
         """Show ``record`` in the list, replacing the row of the same id."""
@@ -599,15 +725,15 @@ class ProcregApp(App[int]):
 
     def action_reload(self) -> None:
         """Read the registry file again, keeping unsaved edits."""
-        registry = self._db
-        if registry is not None:
-            try:
-                registry.reload()
-            except RegistryError as error:
-                self.notify(str(error), title="Reload", severity="error", markup=False)
-                return
-        self._start_loading()
-        self.notify("Reloaded the registry.")
+        if self._writing is not None:
+            self.notify(
+                f"Still busy: {self._writing}. Try again in a moment.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self._announce_reload = True
+        self._start_loading(reread=True)
 
     def action_new(self) -> None:
         """Store a new definition from a template the user picks."""
@@ -615,11 +741,14 @@ class ProcregApp(App[int]):
         def create(template: Any) -> None:
             if template is None:
                 return
-            record = self._write(
-                lambda: self._require().create(template.fresh()), what="create"
+            definition = template.fresh()
+            self._write(
+                lambda registry: registry.create(definition),
+                what="Creating a definition",
+                done=lambda record: self._added(
+                    record, f"Created definition {record.id}."
+                ),
             )
-            if record is not None:
-                self._added(record, f"Created definition {record.id}.")
 
         self.push_screen(TemplateScreen(), create)
 
@@ -634,9 +763,13 @@ class ProcregApp(App[int]):
             return
         copy = dict(analysis.definition)
         copy["name"] = f"{label_of(copy)}-copy"
-        record = self._write(lambda: self._require().create(copy), what="duplicate")
-        if record is not None:
-            self._added(record, f"Stored a copy as definition {record.id}.")
+        self._write(
+            lambda registry: registry.create(copy),
+            what="Storing a copy",
+            done=lambda record: self._added(
+                record, f"Stored a copy as definition {record.id}."
+            ),
+        )
 
     def _added(self, record: Record, message: str) -> None:
         """Show a newly stored definition and put it in the editor."""
@@ -667,9 +800,14 @@ class ProcregApp(App[int]):
 
     def _delete(self, record_id: int) -> None:
         """Move ``record_id`` to the trash and remember it for undo."""
-        record = self._write(lambda: self._require().delete(record_id), what="delete")
-        if record is None:
-            return
+        self._write(
+            lambda registry: registry.delete(record_id),
+            what=f"Deleting definition {record_id}",
+            done=lambda _: self._deleted_done(record_id),
+        )
+
+    def _deleted_done(self, record_id: int) -> None:
+        """Take a trashed definition off the list and offer to undo."""
         self._remove(record_id)
         self._drafts.pop(record_id, None)
         self._draft_bases.pop(record_id, None)
@@ -687,10 +825,17 @@ class ProcregApp(App[int]):
             self.notify("Nothing to undo.")
             return
         record_id = self._deleted[-1]
-        record = self._write(lambda: self._require().restore(record_id), what="restore")
-        if record is None:
-            return
-        self._deleted.pop()
+        self._write(
+            lambda registry: registry.restore(record_id),
+            what=f"Restoring definition {record_id}",
+            done=self._restored,
+        )
+
+    def _restored(self, record: Record) -> None:
+        """Show a definition brought back from the trash."""
+        record_id = record.id
+        if record_id in self._deleted:
+            self._deleted.remove(record_id)
         self._put(record)
         self._filter_input.value = ""
         self._refresh_list(keep=record_id)
@@ -752,29 +897,35 @@ class ProcregApp(App[int]):
             if base is not None
             else self._draft_bases.get(record_id, entry.revision)
         )
-        try:
-            record = self._write(
-                lambda: self._require().update(
-                    record_id, definition, base_revision=revision
-                ),
-                what="save",
-            )
-        except Conflict as conflict:
-            self._conflicted(record_id, definition, conflict)
-            return
-        if record is None:
-            return
-        self._saved(record)
+        text = self._drafts.get(record_id)
+        self._write(
+            lambda registry: registry.update(
+                record_id, definition, base_revision=revision
+            ),
+            what=f"Saving definition {record_id}",
+            done=lambda record: self._saved(record, text),
+            conflicted=lambda conflict: self._conflicted(
+                record_id, definition, conflict
+            ),
+        )
 
-    def _saved(self, record: Record) -> None:
-        """Show a stored record as saved."""
+    def _saved(self, record: Record, text: str | None) -> None:
+        """Show a stored record as saved.
+
+        ``text`` is the unsaved text the save started from; what was typed
+        while the save ran stays unsaved, on top of the new revision.
+        """
         self._put(record)
-        self._drafts.pop(record.id, None)
-        self._draft_bases.pop(record.id, None)
+        typed_since = text is not None and self._drafts.get(record.id, text) != text
+        if typed_since:
+            self._draft_bases[record.id] = record.revision
+        else:
+            self._drafts.pop(record.id, None)
+            self._draft_bases.pop(record.id, None)
         self._refresh_list(keep=record.id)
         if self._current == record.id:
             self._stored_text = definition_text(record.definition)
-            if self._editor.text != self._stored_text:
+            if not typed_since and self._editor.text != self._stored_text:
                 self._editor.load_text(self._stored_text)
             self._title_editor()
             self._analyse_now()
@@ -803,11 +954,6 @@ class ProcregApp(App[int]):
             ),
             resolved,
         )
-
-    def _require(self) -> Registry:
-        """Return the registry; only called once it is loaded."""
-        assert self._db is not None
-        return self._db
 
     def action_copy(self) -> None:
         """Copy the resolved command line, saying where it went."""
@@ -858,9 +1004,7 @@ class ProcregApp(App[int]):
                         failure, title="$EDITOR", severity="error", markup=False
                     )
                     return
-                text = safe_json_text(
-                    path.read_text(encoding="utf-8", errors="replace")
-                )
+                text = path.read_text(encoding="utf-8", errors="replace")
                 if self._current != record_id:
                     return
                 self._editor.load_text(text)
@@ -920,6 +1064,13 @@ class ProcregApp(App[int]):
                 self.exit(0)
 
         self.push_screen(ConfirmScreen("Quit", question, yes="Quit"), confirmed)
+
+
+def _entry_of(record: Record, known: Entry | None) -> Entry:
+    """Return the row of ``record``, reusing ``known`` when it is the same revision."""
+    if known is not None and known.revision == record.revision:
+        return known
+    return Entry(record.id, record.revision, record.definition)
 
 
 def _runner(app: ProcregApp, action: str) -> Callable[[], Any]:

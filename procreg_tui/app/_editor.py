@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any, ClassVar
 
@@ -9,6 +10,7 @@ from textual import events
 from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import TextArea
+from textual.widgets.text_area import Edit, EditResult
 
 from procreg_tui.app._text import is_hidden
 from procreg_tui.definition import Severity
@@ -34,13 +36,35 @@ def safe_json_text(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(
-        f"\\u{ord(char):04x}" if char not in "\n\t" and is_hidden(char) else char
+        _json_escape(char) if char not in "\n\t" and is_hidden(char) else char
         for char in text
     )
 
 
+def _json_escape(char: str) -> str:
+    """Return the JSON escape of ``char``: a surrogate pair beyond U+FFFF."""
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _entering(text: str) -> str:
+    """Return ``text`` as the editor takes it in: line ends as ``\\n``, controls
+    escaped (terminals paste line ends as carriage returns)."""
+    if text.isprintable():
+        return text
+    return safe_json_text(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 class DefinitionEditor(TextArea):
-    """A code editor for one definition; lines with problems are marked."""
+    """A code editor for one definition; lines with problems are marked.
+
+    Every text that enters the editor (loaded, typed, pasted, dropped, back
+    from ``$EDITOR``) passes through :func:`_entering`, so a control
+    character shows as its ``\\uXXXX`` escape and never reaches the terminal.
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = TextArea.COMPONENT_CLASSES | {
         "definition-editor--error-line",
@@ -69,6 +93,17 @@ class DefinitionEditor(TextArea):
         )
         self.indent_width = 2
         self._marks: dict[int, Severity] = {}
+
+    def load_text(self, text: str) -> None:
+        """Replace the text, with characters that act on the terminal escaped."""
+        super().load_text(_entering(text))
+
+    def edit(self, edit: Edit) -> EditResult:
+        """Apply ``edit``, with characters that act on the terminal escaped."""
+        safe = _entering(edit.text)
+        if safe != edit.text:
+            edit = dataclasses.replace(edit, text=safe)
+        return super().edit(edit)
 
     async def _on_key(self, event: events.Key) -> None:
         """Let Escape leave the editor instead of moving to the next widget."""

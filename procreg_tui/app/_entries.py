@@ -51,16 +51,28 @@ def _haystack(definition: Any) -> str:
 
 
 class Entry:
-    """One definition as the list shows it; validity is worked out when first drawn."""
+    """One definition as the list shows it.
 
-    __slots__ = ("_validity", "definition", "haystack", "id", "revision")
+    Building one costs next to nothing: the filter's haystack is worked out
+    when first searched, the validity when first drawn.
+    """
+
+    __slots__ = ("_haystack", "_validity", "definition", "id", "revision")
 
     def __init__(self, record_id: int, revision: int, definition: Any) -> None:
         self.id = record_id
         self.revision = revision
         self.definition = definition
-        self.haystack = _haystack(definition)
+        self._haystack: str | None = None
         self._validity: Severity | bool | None = False
+
+    @property
+    def haystack(self) -> str:
+        """The lower-cased text the filter searches: label, exec, argv, application."""
+        haystack = self._haystack
+        if haystack is None:
+            haystack = self._haystack = _haystack(self.definition)
+        return haystack
 
     @property
     def label(self) -> str:
@@ -118,7 +130,9 @@ class Match:
 
         needle = self.needle
         exact = [entry for entry in entries if needle in entry.haystack]
-        if len(exact) == len(entries):
+        if len(exact) == len(entries) or len(needle) == 1:
+            # One character matches as a subsequence exactly where it matches
+            # as a substring.
             return exact
 
         search = self.pattern.search

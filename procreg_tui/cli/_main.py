@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import TextIO
 
 from procreg_tui.cli._commands import COMMANDS, Refused
@@ -13,6 +14,8 @@ from procreg_tui.cli._context import Context
 from procreg_tui.cli._exit import ExitCode
 from procreg_tui.cli._parser import Answered, UsageError, build_parser, parse
 from procreg_tui.cli._text import printable
+from procreg_tui.registry import Registry, open_registry
+from procreg_tui.remote import remote_url
 
 DEBUG_VARIABLE = "PROCREG_DEBUG"
 """Set to 1 to see the traceback of an internal error on standard error."""
@@ -117,11 +120,21 @@ def _start_app(context: Context) -> int:
         )
         return ExitCode.USAGE
 
-    registry = context.registry()
+    read_only = bool(context.options.read_only)
+    # A registry file is read by the app once its first screen shows (a large
+    # one takes seconds); a served one may ask for a password, so it is
+    # reached here, before the app takes the terminal.
+    source: Registry | Callable[[], Registry] = (
+        context.registry()
+        if remote_url(context.options, context.environ)
+        else partial(
+            open_registry, context.options.db, context.environ, read_only=read_only
+        )
+    )
     # The app is the only part that loads Textual; the commands never do.
     from procreg_tui.app import create_app  # noqa: PLC0415
 
-    app = create_app(registry, read_only=bool(context.options.read_only))
+    app = create_app(source, read_only=read_only)
     app.run()
     code = app.return_code
     return ExitCode.OK if code is None else int(code)

@@ -37,3 +37,17 @@ def list_lines(app: ProcregApp) -> list[str]:
 def shown(app: ProcregApp, selector: str) -> str:
     """Return the plain text a Static widget shows."""
     return str(app.query_one(selector, Static).content)
+
+
+async def settle(pilot: Pilot[int]) -> ProcregApp:
+    """Wait until the editor shows the highlighted definition and no write runs."""
+    app = pilot.app
+    assert isinstance(app, ProcregApp)
+    for _ in range(500):
+        if app.settled and app.writing is None:
+            break
+        await pilot.pause(0.01)
+    assert app.settled, "the highlighted definition never opened"
+    assert app.writing is None, f"the registry is still being written: {app.writing}"
+    await pilot.pause()
+    return app

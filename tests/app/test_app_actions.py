@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from app_helpers import list_labels, shown, until_loaded
+from app_helpers import list_labels, settle, shown, until_loaded
 from textual.widgets import Input
 
 from procreg_tui.app import create_app
@@ -41,7 +41,7 @@ async def test_ctrl_s_saves_the_edited_definition(registry: Registry) -> None:
         await pilot.pause()
         assert app.drafts.keys() == {1}
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
 
         stored = registry.get(1)
         assert stored.definition["timeout"] == 900
@@ -58,15 +58,15 @@ async def test_saving_errors_needs_a_confirm(registry: Registry) -> None:
 
         _replace_text(editor, '"timeout": 600', '"timeout": -1')
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         assert registry.get(1).definition["timeout"] == 600
 
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         assert registry.get(1).definition["timeout"] == -1
         assert app._by_id[1].validity is Severity.ERROR
 
@@ -80,7 +80,7 @@ async def test_unparseable_text_is_not_saved(registry: Registry) -> None:
 
         editor.text = '{"exec": "x",,}'
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
 
         assert registry.get(1).revision == 1
         messages = [note.message for note in app._notifications]
@@ -101,10 +101,10 @@ async def test_conflict_keep_mine(registry: Registry) -> None:
             theirs = dict(other.get(1).definition, timeout=800)
             other.update(1, theirs, base_revision=1)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ConflictScreen)
         await pilot.press("m")
-        await pilot.pause()
+        await settle(pilot)
 
         stored = registry.get(1)
         assert stored.definition["timeout"] == 700
@@ -123,9 +123,9 @@ async def test_conflict_take_theirs(registry: Registry) -> None:
         with Registry.open(registry.path) as other:
             other.update(1, dict(other.get(1).definition, timeout=800), base_revision=1)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("t")
-        await pilot.pause()
+        await settle(pilot)
 
         assert registry.get(1).definition["timeout"] == 800
         assert '"timeout": 800' in editor.text
@@ -142,7 +142,7 @@ async def test_new_from_each_template(registry: Registry) -> None:
         await pilot.pause()
         assert isinstance(app.screen, TemplateScreen)
         await pilot.press("down", "enter")
-        await pilot.pause()
+        await settle(pilot)
 
         assert registry.get(7).definition == TEMPLATES[1].definition
         assert app.current_id == 7
@@ -169,7 +169,7 @@ async def test_duplicate_stores_a_copy_under_a_new_id(registry: Registry) -> Non
         await until_loaded(pilot)
 
         await pilot.press("j", "y")
-        await pilot.pause()
+        await settle(pilot)
 
         copy = registry.get(7).definition
         assert copy == dict(registry.get(2).definition, name="full-format-service-copy")
@@ -186,12 +186,12 @@ async def test_delete_confirms_and_undo_restores(registry: Registry) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         assert [r.id for r in registry.records()] == [2, 3, 4, 5, 6]
         assert list_labels(app)[0] == "full-format-service"
 
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         assert [r.id for r in registry.records()] == [1, 2, 3, 4, 5, 6]
         assert app.current_id == 1
 
@@ -203,7 +203,7 @@ async def test_delete_cancelled_keeps_the_definition(registry: Registry) -> None
         await until_loaded(pilot)
 
         await pilot.press("d", "n")
-        await pilot.pause()
+        await settle(pilot)
 
         assert [r.id for r in registry.records()] == [1, 2, 3, 4, 5, 6]
 

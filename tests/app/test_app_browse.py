@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import list_labels, list_lines, until_loaded
+from app_helpers import list_labels, list_lines, settle, until_loaded
 from textual.widgets import Input
 
 from procreg_tui.app import create_app
@@ -46,14 +46,16 @@ async def test_row_shows_type_and_application(registry: Registry) -> None:
 
 
 async def test_j_k_and_arrows_move_and_open(registry: Registry) -> None:
-    """j and Down move down, k and Up move up; the editor follows the cursor."""
+    """j and Down move down, k and Up move up; the editor follows once it rests."""
     app = create_app(registry)
     async with app.run_test(size=(80, 24)) as pilot:
         await until_loaded(pilot)
 
         await pilot.press("j", "j", "down")
+        await settle(pilot)
         assert app.current_id == 4
         await pilot.press("k", "up")
+        await settle(pilot)
         assert app.current_id == 2
         assert '"name": "full-format-service"' in app.query_one(DefinitionEditor).text
 
@@ -77,6 +79,7 @@ async def test_filter_narrows_by_substring_then_fuzzy(registry: Registry) -> Non
         await until_loaded(pilot)
 
         await pilot.press("slash", *"sort")
+        await settle(pilot)
         assert list_labels(app) == ["sort-lines"]
         assert app.current_id == 4
 

@@ -1,0 +1,150 @@
+"""Changes written in the background, and text entering the editor as data."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import settle, shown, until_loaded
+from textual import events
+
+from procreg_tui.app import create_app
+from procreg_tui.app._editor import DefinitionEditor
+from procreg_tui.registry import Record, Registry
+
+pytestmark = pytest.mark.asyncio
+
+
+class GatedRegistry(Registry):
+    """A registry whose updates wait until the test opens the gate."""
+
+    gate = threading.Event()
+
+    def update(self, record_id: int, definition: dict[str, Any], **kw: Any) -> Record:
+        """Wait for the gate, then update as usual."""
+        self.gate.wait(10)
+        return super().update(record_id, definition, **kw)
+
+
+@pytest.fixture
+def gated(registry: Registry) -> GatedRegistry:
+    """The example registry, opened again with gated updates."""
+    GatedRegistry.gate = threading.Event()
+    return GatedRegistry.open(registry.path)
+
+
+async def test_a_save_runs_while_the_screen_answers(gated: GatedRegistry) -> None:
+    """During a save the status says so, keys still work, other changes wait."""
+    app = create_app(gated)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        editor.text = editor.text.replace('"timeout": 600', '"timeout": 700')
+        await pilot.pause()
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert shown(app, "#list-status") == "Saving definition 1…"
+        await pilot.press("y")
+        await pilot.pause()
+        messages = [note.message for note in app._notifications]
+        assert messages[-1] == (
+            "Still busy: Saving definition 1. Try again in a moment."
+        )
+
+        gated.gate.set()
+        await settle(pilot)
+        assert shown(app, "#list-status") == "6 definitions"
+        assert gated.get(1).definition["timeout"] == 700
+        assert [r.id for r in gated.records()] == [1, 2, 3, 4, 5, 6]
+        assert app.drafts == {}
+
+
+async def test_typing_during_a_save_stays_unsaved(gated: GatedRegistry) -> None:
+    """Text typed while a save runs is kept as an edit on top of the new revision."""
+    app = create_app(gated)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        editor.text = editor.text.replace('"timeout": 600', '"timeout": 700')
+        await pilot.pause()
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        editor.text = editor.text.replace('"timeout": 700', '"timeout": 800')
+        await pilot.pause()
+        gated.gate.set()
+        await settle(pilot)
+
+        assert gated.get(1).definition["timeout"] == 700
+        assert '"timeout": 800' in editor.text
+        assert app.drafts.keys() == {1}
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert (gated.get(1).definition["timeout"], gated.get(1).revision) == (800, 3)
+
+
+async def test_a_registry_that_cannot_be_read_stops_the_app(tmp_path: Path) -> None:
+    """A registry that does not parse ends the app with status 1 and the reason."""
+    path = tmp_path / "registry.json"
+    path.write_text('{"definitions": {"1": ')
+    app = create_app(lambda: Registry.open(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(200):
+            if not app.is_running:
+                break
+            await pilot.pause(0.02)
+
+    assert app.return_code == 1
+    assert app.failure is not None
+    assert app.failure.startswith(f"{path}:1:")
+    assert path.read_text() == '{"definitions": {"1": '
+
+
+@pytest.mark.parametrize("how", ["paste", "insert"])
+async def test_control_characters_entering_the_editor_show(
+    registry: Registry, how: str
+) -> None:
+    """Pasted or inserted control characters appear as \\u escapes, CR as a newline."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        editor.text = ""
+        editor.focus()
+
+        text = '{"exec": "/bin/echo\x1b[2J\x07\u202e"}\r\n'
+        if how == "paste":
+            app.post_message(events.Paste(text))
+        else:
+            editor.insert(text)
+        await pilot.pause()
+
+        assert editor.text == '{"exec": "/bin/echo\\u001b[2J\\u0007\\u202e"}\n'
+
+
+async def test_control_characters_from_the_external_editor_show(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Text written by $EDITOR with control characters comes back escaped."""
+    script = tmp_path / "edit.py"
+    script.write_text(
+        "import sys\n"
+        "open(sys.argv[1], 'w').write('{\"exec\": \"/bin/true\\x1b[31m\"}')\n"
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("e")
+        for _ in range(200):
+            if app.drafts:
+                break
+            await pilot.pause(0.02)
+
+        text = app.query_one(DefinitionEditor).text
+        assert text == '{"exec": "/bin/true\\u001b[31m"}'
