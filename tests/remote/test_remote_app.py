@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,8 @@ from server_harness import PASSWORDS, LiveServer
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "app"))
 
-from app_helpers import list_labels, until_loaded
+from app_helpers import list_labels
+from textual.pilot import Pilot
 
 from procreg_tui.app import create_app
 from procreg_tui.app._editor import DefinitionEditor
@@ -19,6 +22,13 @@ from procreg_tui.registry import Registry
 from procreg_tui.remote import RemoteRegistry
 
 pytestmark = pytest.mark.asyncio
+
+
+async def _wait_for(pilot: Pilot[int], condition: Callable[[], bool]) -> None:
+    """Let the app run until ``condition`` holds, for at most 60 seconds."""
+    deadline = time.monotonic() + 60
+    while not condition() and time.monotonic() < deadline:
+        await pilot.pause(0.02)
 
 
 async def test_app_lists_saves_and_follows_a_served_registry(
@@ -35,25 +45,22 @@ async def test_app_lists_saves_and_follows_a_served_registry(
     app = create_app(remote)
 
     async with app.run_test(size=(80, 24)) as pilot:
-        await until_loaded(pilot)
+        await _wait_for(pilot, lambda: app.loaded)
+        await pilot.pause()
         assert list_labels(app) == ["mine"]
 
         edited = {"name": "mine", "exec": "/bin/true", "argv": ["--version"]}
         app.query_one(DefinitionEditor).load_text(json.dumps(edited, indent=2))
         await pilot.pause()
         await pilot.press("ctrl+s")
-        for _ in range(500):
-            if Registry.open(server.registry_path).get(1).revision == 2:
-                break
-            await pilot.pause(0.02)
+        await _wait_for(
+            pilot, lambda: Registry.open(server.registry_path).get(1).revision == 2
+        )
         assert Registry.open(server.registry_path).get(1).definition == edited
 
         RemoteRegistry.connect(server.url, "alice", PASSWORDS["alice"]).create(
             {"name": "from-elsewhere", "exec": "/bin/echo"}
         )
-        for _ in range(500):
-            if list_labels(app) == ["mine", "from-elsewhere"]:
-                break
-            await pilot.pause(0.02)
+        await _wait_for(pilot, lambda: list_labels(app) == ["mine", "from-elsewhere"])
         assert list_labels(app) == ["mine", "from-elsewhere"]
     remote.close()
