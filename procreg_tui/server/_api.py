@@ -139,6 +139,9 @@ class _Authentication:
             return None
 
         name, password = credentials
+        # TODO: failed logins are not throttled; each costs one Argon2 hash
+        # (64 MiB, tens of ms), so a flood of wrong passwords loads the server.
+        # A per-client limit on failures belongs here.
         verified = self.users.remembered(name, password) or await run_in_threadpool(
             self.users.verify, name, password
         )
