@@ -23,9 +23,12 @@ from procreg_tui.definition import (
     worst,
 )
 from procreg_tui.export import (
+    ENGINE_FORMATS,
+    ExportError,
     ExportFormat,
     definition_label,
     dumps_pretty,
+    engine_export,
     export_text,
     write_atomically,
 )
@@ -246,9 +249,22 @@ def import_command(context: Context) -> int:
 
 
 def export_command(context: Context) -> int:
-    """Write the chosen definitions in the chosen format to stdout or a file."""
-    registry = context.registry()
+    """Write the chosen definitions in the chosen format; see ``export --help``.
+
+    The JSON formats and ``sh`` go to standard output or to one file. The
+    scheduler formats also go to a folder, one file per definition; every
+    warning of theirs goes to standard error.
+    """
     options = context.options
+    export_format = ExportFormat(options.format)
+    folder = _output_folder(options.output)
+    if export_format not in ENGINE_FORMATS:
+        misuse = _stream_misuse(export_format, folder, options.bindings)
+        if misuse is not None:
+            context.tell(f"{misuse}; see 'procreg export --help'")
+            return ExitCode.USAGE
+
+    registry = context.registry()
     if options.ids:
         records = [registry.get(record_id) for record_id in options.ids]
         deleted = [record.id for record in records if record.deleted is not None]
@@ -261,7 +277,10 @@ def export_command(context: Context) -> int:
     else:
         records = list(registry.records())
 
-    text = export_text(records, ExportFormat(options.format))
+    if export_format in ENGINE_FORMATS:
+        return _export_for_engine(context, records, export_format, folder)
+
+    text = export_text(records, export_format)
     if options.output and options.output != "-":
         write_atomically(Path(options.output), text)
         context.tell(f"wrote {_plural(len(records), 'definition')} to {options.output}")
@@ -270,6 +289,82 @@ def export_command(context: Context) -> int:
     else:
         context.stdout.write(text)
     return ExitCode.OK
+
+
+def _export_for_engine(
+    context: Context,
+    records: Sequence[Record],
+    export_format: ExportFormat,
+    folder: Path | None,
+) -> int:
+    """Write ``records`` for a scheduler: to ``folder``, the ``-o`` file or stdout.
+
+    Every warning goes to standard error first. A definition the format cannot
+    carry at all stops the export before anything is written.
+
+    Raises:
+        ExportError: a file cannot be written.
+    """
+    try:
+        export = engine_export(records, export_format, dict(context.options.bindings))
+    except ExportError as error:
+        context.tell(f"{error}; nothing was written")
+        return ExitCode.FAILURE
+
+    for warning in export.warnings:
+        context.tell(f"warning: {warning}")
+    used = {name for record in records for name in sample_bindings(record.definition)}
+    for name in dict(context.options.bindings):
+        if name not in used:
+            context.tell(
+                f"warning: --set {name}: no definition exported uses ${{{name}}}"
+            )
+
+    output = context.options.output
+    if folder is not None:
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as error:
+            context.tell(f"cannot create the folder {output}: {error.strerror}")
+            return ExitCode.FAILURE
+        for written in export.write(folder):
+            context.tell(f"wrote {written}")
+    elif output and output != "-":
+        write_atomically(Path(output), export.text)
+        context.tell(f"wrote {_plural(len(records), 'definition')} to {output}")
+    else:
+        context.write_text(export.text)
+    return ExitCode.OK
+
+
+def _output_folder(output: str | None) -> Path | None:
+    """Return the folder ``-o`` names (ending in ``/`` or a folder), else ``None``."""
+    if output is None or output == "-":
+        return None
+    if output.endswith("/") or Path(output).is_dir():
+        return Path(output)
+    return None
+
+
+def _stream_misuse(
+    export_format: ExportFormat,
+    folder: Path | None,
+    bindings: Sequence[tuple[str, str]],
+) -> str | None:
+    """Return why the options do not fit a format of one stream, else ``None``."""
+    engines = ", ".join(fmt.value for fmt in ExportFormat if fmt in ENGINE_FORMATS)
+    if folder is not None:
+        return (
+            f"-o {folder}/ writes one file per definition, which only the "
+            f"scheduler formats ({engines}) do; {export_format.value} is one "
+            "stream: give a file name"
+        )
+    if bindings:
+        return (
+            f"--set gives values to the scheduler formats ({engines}) only; "
+            f"{export_format.value} keeps the definitions' variables"
+        )
+    return None
 
 
 def delete_command(context: Context) -> int:

@@ -138,6 +138,11 @@ examples:
 Run 'procreg COMMAND --help' for the options and examples of a command.
 """
 
+_EXPORT_FORMATS = "formats (--format):\n" + "".join(
+    f"  {fmt.value:<12} {fmt.summary}\n" for fmt in ExportFormat
+)
+"""The export formats, one line each, for ``procreg export --help``."""
+
 _COMMANDS: dict[str, tuple[str, str, str]] = {
     "list": (
         "list the definitions, one line each",
@@ -208,19 +213,30 @@ examples:
 """,
     ),
     "export": (
-        "write definitions out as JSON or as a shell script",
-        "Write the definitions given by id, or all of them, to standard output "
-        "or to a file (written atomically: readers see the old file or the new "
-        "one). Formats: registry, the list document of the original HTTP API "
-        "(the default); definitions, a JSON array; ndjson, one definition per "
-        "line; sh, a shell script with one function per definition. Importing "
-        "an export into an empty registry and exporting again gives the same "
-        "text.",
+        "write definitions as JSON, a shell script or scheduler jobs",
         """\
+Write the definitions given by id, or all of them, to standard output or to a
+file, written atomically: readers see the old file or the new one. Importing a
+JSON export into an empty registry and exporting again gives the same text.
+
+The scheduler formats (cwl, condor, slurm, systemd, k8s) write one document per
+definition. One definition gives exactly its file; several give a stream in
+which a line '# ==> FILE <==' starts each document; -o DIR/ writes each to its
+own file in DIR. Variables take the values given by --set; the others get
+sample values (/tmp/procreg/input, /tmp/procreg/output), listed at the top of
+each document. What a target cannot express is a warning on standard error and
+a comment in the file; what it cannot hold at all (a line break in an HTCondor
+argument) stops the export, and nothing is written.""",
+        _EXPORT_FORMATS
+        + """
 examples:
   procreg export -o backup.json
   procreg export 3 7 --format definitions
   procreg export --format sh -o jobs.sh && . ./jobs.sh
+  procreg export 3 --format slurm > job.sbatch
+  procreg export 3 --format slurm --set input_file=/data/in.wav -o job.sbatch
+  procreg export 3 5 --format k8s | kubectl apply -f -
+  procreg export --format cwl -o tools/
 """,
     ),
     "delete": (
@@ -364,15 +380,7 @@ def _render_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "target", metavar="ID|FILE", help="a registry id, or a file of one definition"
     )
-    parser.add_argument(
-        "--set",
-        dest="bindings",
-        metavar="NAME=VALUE",
-        type=binding,
-        action="append",
-        default=[],
-        help="give the variable ${NAME} a value; may be repeated",
-    )
+    _set_option(parser, "give the variable ${NAME} a value; may be repeated")
     parser.add_argument(
         "--sample",
         action="store_true",
@@ -407,23 +415,44 @@ def _import_options(parser: argparse.ArgumentParser) -> None:
     _json_option(parser, "what was stored")
 
 
+def _set_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """Add ``--set NAME=VALUE``, repeatable, collected as ``bindings``."""
+    parser.add_argument(
+        "--set",
+        dest="bindings",
+        metavar="NAME=VALUE",
+        type=binding,
+        action="append",
+        default=[],
+        help=help_text,
+    )
+
+
 def _export_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "ids", metavar="ID", type=definition_id, nargs="*", help="default: all"
     )
-    choices = ", ".join(f"{fmt.value}: {fmt.summary}" for fmt in ExportFormat)
     parser.add_argument(
         "-f",
         "--format",
+        metavar="FORMAT",
         choices=[fmt.value for fmt in ExportFormat],
         default=ExportFormat.REGISTRY.value,
-        help=f"the format ({choices})",
+        help="one of the formats listed below (default: registry)",
     )
     parser.add_argument(
         "-o",
         "--output",
-        metavar="FILE",
-        help="write to FILE atomically instead of standard output",
+        metavar="FILE|DIR/",
+        help="write to FILE atomically instead of standard output; for the "
+        "scheduler formats, DIR/ (ending in / or an existing folder, created "
+        "when missing) gets one file per definition",
+    )
+    _set_option(
+        parser,
+        "give the variable ${NAME} a value in the scheduler formats; may be "
+        "repeated; variables without one get a sample value such as "
+        "/tmp/procreg/input",
     )
 
 

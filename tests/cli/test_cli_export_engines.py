@@ -1,0 +1,284 @@
+"""export to schedulers: warnings on stderr, folders, streams, --set, refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from cli_runner import Procreg
+
+from procreg_tui.export import EngineExport, ExportFormat, engine_export
+from procreg_tui.registry import Registry
+
+ENGINES = ["cwl", "condor", "slurm", "systemd", "k8s"]
+STREAMS = ["registry", "definitions", "ndjson", "sh"]
+
+EXAMPLES = [
+    "1-ffmpeg-to-mp3",
+    "2-full-format-service",
+    "3-iconv-output-argument",
+    "4-sort-lines",
+    "5-tr-strip-x",
+    "6-wc-input-argument",
+]
+"""The seeded examples as the scheduler formats name their files."""
+
+FILE_NAMES = {
+    "cwl": "{}.cwl",
+    "condor": "{}.sub",
+    "slurm": "{}.sbatch",
+    "systemd": "procreg-{}.service",
+    "k8s": "{}.yaml",
+}
+
+SERVICE = "procreg: warning: definition 2 (full-format-service): "
+APPLICATION = (
+    "application ingest-worker-v2 is not carried: deploy it where the job runs."
+)
+TCP = (
+    "the input arrives on TCP port 8090: nothing here sends it; the process must "
+    "be fed by the bus."
+)
+SERVICE_WARNINGS = {
+    "cwl": [
+        APPLICATION,
+        TCP,
+        "the working directory /srv/pipeline is not carried: CWL has no field for "
+        "it; the tool runs in its output folder.",
+        "a service is run as a tool that is expected to finish.",
+    ],
+    "condor": [APPLICATION, TCP],
+    "slurm": [APPLICATION, TCP],
+    "systemd": [APPLICATION, TCP],
+    "k8s": [
+        TCP,
+        "the timeout of 3600 s is not carried: a Deployment restarts its pods and "
+        "has no deadline.",
+    ],
+}
+"""What each format says it cannot express of the TCP-fed service example."""
+
+ENGINE_NAMES = "cwl, condor, slurm, systemd, k8s"
+
+
+def _exported(
+    registry_path: Path,
+    ids: list[int] | None,
+    export_format: str,
+    bindings: Mapping[str, str] | None = None,
+) -> EngineExport:
+    """Return what the export area gives for the stored records ``ids`` (or all)."""
+    with Registry.open(registry_path, read_only=True) as registry:
+        records = list(registry.records())
+    if ids is not None:
+        records = [record for record in records if record.id in ids]
+    return engine_export(records, ExportFormat(export_format), bindings)
+
+
+@pytest.mark.parametrize("export_format", ENGINES)
+def test_tcp_example_warns_on_stderr_and_streams_its_file(
+    procreg: Procreg, seeded: Path, export_format: str
+) -> None:
+    """Each thing a format cannot express is one warning line; stdout is the file."""
+    result = procreg("export", "2", "--format", export_format)
+
+    assert result.status == 0
+    assert result.stderr.splitlines() == [
+        SERVICE + warning for warning in SERVICE_WARNINGS[export_format]
+    ]
+    assert result.stdout == _exported(seeded, [2], export_format).text
+
+
+def test_several_definitions_stream_with_file_lines(
+    procreg: Procreg, seeded: Path
+) -> None:
+    """Several ids on stdout are the engine's stream, each file named by a line."""
+    result = procreg("export", "4", "5", "--format", "k8s")
+
+    assert result.status == 0
+    assert result.stdout == _exported(seeded, [4, 5], "k8s").text
+    assert result.stdout.startswith("--- # ==> 4-sort-lines.yaml <==\n")
+    assert "\n--- # ==> 5-tr-strip-x.yaml <==\n" in result.stdout
+
+
+@pytest.mark.parametrize("export_format", ENGINES)
+def test_folder_gets_one_file_per_definition(
+    procreg: Procreg, seeded: Path, tmp_path: Path, export_format: str
+) -> None:
+    """-o DIR/ creates DIR, writes each definition's file and names each on stderr."""
+    folder = tmp_path / "out"
+    expected = _exported(seeded, None, export_format)
+    names = [FILE_NAMES[export_format].format(example) for example in EXAMPLES]
+
+    result = procreg("export", "--format", export_format, "-o", f"{folder}/")
+
+    assert (result.status, result.stdout) == (0, "")
+    assert sorted(path.name for path in folder.iterdir()) == sorted(names)
+    assert {name: (folder / name).read_text("utf-8") for name in names} == {
+        document.file_name: document.text for document in expected.documents
+    }
+    assert result.stderr.splitlines() == [
+        *(f"procreg: warning: {warning}" for warning in expected.warnings),
+        *(f"procreg: wrote {folder / name}" for name in names),
+    ]
+
+
+def test_existing_folder_without_slash_is_a_folder(
+    procreg: Procreg, seeded: Path, tmp_path: Path
+) -> None:
+    """-o naming an existing folder writes into it even without a trailing /."""
+    folder = tmp_path / "units"
+    folder.mkdir()
+
+    result = procreg("export", "5", "--format", "systemd", "-o", str(folder))
+
+    assert result.status == 0
+    assert result.stderr == (
+        f"procreg: wrote {folder / 'procreg-5-tr-strip-x.service'}\n"
+    )
+    assert [path.name for path in folder.iterdir()] == ["procreg-5-tr-strip-x.service"]
+
+
+def test_file_output_is_the_stream(
+    procreg: Procreg, seeded: Path, tmp_path: Path
+) -> None:
+    """-o FILE writes the stream of every chosen definition into that one file."""
+    target = tmp_path / "jobs.sbatch"
+
+    result = procreg("export", "5", "6", "--format", "slurm", "-o", str(target))
+
+    assert (result.status, result.stdout) == (0, "")
+    assert result.stderr == f"procreg: wrote 2 definitions to {target}\n"
+    assert target.read_text("utf-8") == _exported(seeded, [5, 6], "slurm").text
+
+
+def test_set_reaches_the_export(procreg: Procreg, seeded: Path) -> None:
+    """--set gives a variable its value; the others keep their sample values."""
+    result = procreg(
+        "export", "3", "--format", "slurm", "--set", "output_file=/data/out.txt"
+    )
+
+    assert (result.status, result.stderr) == (0, "")
+    assert result.stdout == (
+        _exported(seeded, [3], "slurm", {"output_file": "/data/out.txt"}).text
+    )
+    header = result.stdout.splitlines()[:5]
+    assert "# ${output_file} = /data/out.txt" in header
+    assert "# ${input_file} = /tmp/procreg/input" in header
+
+
+def test_set_of_a_variable_nobody_uses_is_a_warning(
+    procreg: Procreg, seeded: Path
+) -> None:
+    """A --set no exported definition uses is said on stderr, not ignored."""
+    result = procreg("export", "5", "--format", "slurm", "--set", "output_fiel=/x")
+
+    assert result.status == 0
+    assert result.stderr == (
+        "procreg: warning: --set output_fiel: no definition exported uses "
+        "${output_fiel}\n"
+    )
+    assert result.stdout == _exported(seeded, [5], "slurm").text
+
+
+def test_set_without_equals_is_the_usage_error_of_render(
+    procreg: Procreg, seeded: Path
+) -> None:
+    """export --set parses and refuses NAME=VALUE exactly as render --set does."""
+    exported = procreg("export", "3", "--format", "slurm", "--set", "output_file")
+    rendered = procreg("render", "3", "--set", "output_file")
+
+    problem = (
+        "argument --set: 'output_file' is not a binding; write NAME=VALUE, "
+        "e.g. input_file=/data/in.wav"
+    )
+    assert (exported.status, exported.stdout) == (2, "")
+    assert f"procreg export: {problem}\n" in exported.stderr
+    assert f"procreg render: {problem}\n" in rendered.stderr
+
+
+@pytest.mark.parametrize("output", ["dir", "file"])
+def test_what_a_format_cannot_hold_writes_nothing(
+    procreg: Procreg, seeded: Path, tmp_path: Path, output: str
+) -> None:
+    """A line break in an HTCondor argument: exit 1, one message, no file at all."""
+    target = tmp_path / ("out/" if output == "dir" else "job.sub")
+
+    result = procreg(
+        "export",
+        "3",
+        "--format",
+        "condor",
+        "--set",
+        "output_file=/data/a\nb",
+        "-o",
+        f"{target}/" if output == "dir" else str(target),
+    )
+
+    assert (result.status, result.stdout) == (1, "")
+    assert result.stderr == (
+        "procreg: definition 3 (iconv-output-argument): argv[3] /data/a\\nb holds "
+        "a line break, which an HTCondor submit description cannot carry; nothing "
+        "was written\n"
+    )
+    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "job.sub").exists()
+
+
+def test_folder_that_cannot_be_created_fails_cleanly(
+    procreg: Procreg, seeded: Path, tmp_path: Path
+) -> None:
+    """-o DIR/ whose parent is missing: exit 1 and one message naming it."""
+    target = f"{tmp_path}/missing/out/"
+
+    result = procreg("export", "5", "--format", "cwl", "-o", target)
+
+    assert (result.status, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"procreg: cannot create the folder {target}: No such file or directory\n"
+    )
+
+
+@pytest.mark.parametrize("export_format", STREAMS)
+def test_folder_with_a_stream_format_is_a_usage_error(
+    procreg: Procreg, seeded: Path, tmp_path: Path, export_format: str
+) -> None:
+    """-o DIR/ with a JSON format or sh: exit 2, nothing created, the reason given."""
+    target = tmp_path / "out"
+
+    result = procreg("export", "--format", export_format, "-o", f"{target}/")
+
+    assert (result.status, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"procreg: -o {target}/ writes one file per definition, which only the "
+        f"scheduler formats ({ENGINE_NAMES}) do; {export_format} is one stream: "
+        "give a file name; see 'procreg export --help'\n"
+    )
+    assert not target.exists()
+
+
+def test_set_with_a_stream_format_is_a_usage_error(
+    procreg: Procreg, seeded: Path
+) -> None:
+    """--set with a JSON format would change nothing: exit 2 and the reason."""
+    result = procreg("export", "--format", "definitions", "--set", "input_file=/x")
+
+    assert (result.status, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"procreg: --set gives values to the scheduler formats ({ENGINE_NAMES}) "
+        "only; definitions keeps the definitions' variables; see 'procreg export "
+        "--help'\n"
+    )
+
+
+def test_help_lists_every_format_and_examples(procreg: Procreg) -> None:
+    """export --help has one line per format with its summary, and the examples."""
+    result = procreg("export", "--help", db=False)
+
+    formats = "".join(f"  {fmt.value:<12} {fmt.summary}\n" for fmt in ExportFormat)
+    assert result.status == 0
+    assert f"formats (--format):\n{formats}\nexamples:\n" in result.stdout
+    assert "  procreg export 3 --format slurm > job.sbatch\n" in result.stdout
+    assert "  procreg export --format cwl -o tools/\n" in result.stdout
+    assert "the others get\nsample values (/tmp/procreg/input" in result.stdout
