@@ -18,8 +18,10 @@ the same run:
 - for one definition as typed in the app: ``load_text`` + ``validate`` with
   positions.
 
-Targets: validate of every definition within 1.5x of parsing the registry
-JSON; validate of one definition well under 2 ms.
+The contenders take turns in every round and each keeps its best round, so
+a busy spell of a shared machine slows them alike. Targets: validate of every
+definition within 1.5x of ``orjson.loads`` of the registry JSON; validate of
+one definition well under 2 ms.
 """
 
 from __future__ import annotations
@@ -83,30 +85,35 @@ def _invalid(definition: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     return broken
 
 
-def _per_item(action: Callable[[], object], count: int, repeat: int) -> float:
-    """Return the best time of ``action`` over ``repeat`` runs, per item, in µs.
+def _race(
+    contenders: dict[str, tuple[Callable[[], object], int]], repeat: int
+) -> dict[str, float]:
+    """Return the best time of each contender over ``repeat`` rounds, per item, in µs.
 
-    The garbage collector is paused while timing, as ``timeit`` does, so that
-    a collection triggered by one contender is not charged to another.
+    Every round runs each contender once, in turn, so that a busy spell of a
+    shared machine slows them alike instead of one of them. The garbage
+    collector is paused while timing, as ``timeit`` does, so that a collection
+    triggered by one contender is not charged to another.
     """
-    best = float("inf")
+    best = dict.fromkeys(contenders, float("inf"))
     for _ in range(repeat):
-        gc.collect()
-        gc.disable()
-        try:
-            start = time.perf_counter()
-            action()
-            best = min(best, time.perf_counter() - start)
-        finally:
-            gc.enable()
-    return best / count * 1e6
+        for name, (action, _count) in contenders.items():
+            gc.collect()
+            gc.disable()
+            try:
+                start = time.perf_counter()
+                action()
+                best[name] = min(best[name], time.perf_counter() - start)
+            finally:
+                gc.enable()
+    return {name: best[name] / contenders[name][1] * 1e6 for name in contenders}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the timings; return 1 when a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     options = parser.parse_args(argv)
     count, repeat = options.count, options.repeat
 
@@ -134,34 +141,44 @@ def main(argv: list[str] | None = None) -> int:
     one_text = json.dumps(definitions[1], indent=2)
 
     assert all(validate(d) == validate(d) for d in definitions[:50])
-    orjson_us = _per_item(lambda: orjson.loads(registry_bytes), count, repeat)
-    json_us = _per_item(lambda: json.loads(registry_text), count, repeat)
-    timings = {
-        "schema pre-check (jsonschema_rs)": _per_item(
-            lambda: [fast.is_valid(d) for d in definitions], count, repeat
-        ),
-        "lint (schema, keys, secrets, size)": _per_item(
-            lambda: [lint(d) for d in definitions], count, repeat
-        ),
-        "validate (with adapters, variables)": _per_item(
-            lambda: [validate(d) for d in definitions], count, repeat
-        ),
-        "load_text of the registry": _per_item(
-            lambda: load_text(registry_text), count, repeat
-        ),
-        "positional reader (first locate)": _per_item(
-            lambda: parse(registry_text), count, repeat
-        ),
-        "explain an invalid definition": _per_item(
-            lambda: [schema_problems(d) for d in invalid], len(invalid), repeat
-        ),
-    }
 
     def one_definition() -> None:
         typed = load_text(one_text)
         validate(typed.value, document=typed)
 
-    one_us = _per_item(one_definition, 1, 200)
+    def one_definition_many() -> None:
+        for _ in range(100):
+            one_definition()
+
+    timings = _race(
+        {
+            "orjson": (lambda: orjson.loads(registry_bytes), count),
+            "json": (lambda: json.loads(registry_text), count),
+            "schema pre-check (jsonschema_rs)": (
+                lambda: [fast.is_valid(d) for d in definitions],
+                count,
+            ),
+            "lint (schema, keys, secrets, size)": (
+                lambda: [lint(d) for d in definitions],
+                count,
+            ),
+            "validate (with adapters, variables)": (
+                lambda: [validate(d) for d in definitions],
+                count,
+            ),
+            "load_text of the registry": (lambda: load_text(registry_text), count),
+            "positional reader (first locate)": (lambda: parse(registry_text), count),
+            "explain an invalid definition": (
+                lambda: [schema_problems(d) for d in invalid],
+                len(invalid),
+            ),
+            "one": (one_definition_many, 100),
+        },
+        repeat,
+    )
+    orjson_us = timings.pop("orjson")
+    json_us = timings.pop("json")
+    one_us = timings.pop("one")
 
     print(f"{count:,} definitions, {len(registry_bytes) / count:,.0f} bytes each")
     print(f"{'per definition':<38} {'µs':>9} {'÷ orjson':>9} {'÷ json':>9}")
@@ -176,11 +193,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"{'one definition: load_text + validate':<38} {one_us:9.2f}")
 
-    validate_ratio = timings["validate (with adapters, variables)"] / json_us
-    lint_ratio = timings["lint (schema, keys, secrets, size)"] / json_us
+    validate_ratio = timings["validate (with adapters, variables)"] / orjson_us
+    lint_ratio = timings["lint (schema, keys, secrets, size)"] / orjson_us
     print(
-        f"\nvalidate / json.loads: {validate_ratio:.2f}x "
-        f"(target {REGISTRY_TARGET}x; this area's own lint: {lint_ratio:.2f}x)"
+        f"\nvalidate / orjson.loads: {validate_ratio:.2f}x "
+        f"(target {REGISTRY_TARGET}x; lint alone: {lint_ratio:.2f}x)"
     )
     print(
         f"one definition: {one_us:.0f} µs (target under {ONE_DEFINITION_TARGET_US:.0f})"

@@ -14,7 +14,12 @@ from procreg_tui.adapters._builtin import (
     parse_size,
 )
 from procreg_tui.adapters._kind import Adapter, AdapterKind, Connection, Direction
-from procreg_tui.adapters._problems import adapter_problems
+from procreg_tui.adapters._problems import (
+    adapter_problems,
+    adapters_json,
+    builtin_adapter_problems,
+    builtin_adapter_schema,
+)
 from procreg_tui.adapters._registry import (
     ENTRY_POINT_GROUP,
     KindRegistry,
@@ -37,6 +42,9 @@ __all__ = [
     "TcpKind",
     "adapter_of",
     "adapter_problems",
+    "adapters_json",
+    "builtin_adapter_problems",
+    "builtin_adapter_schema",
     "default_variable",
     "kind_for",
     "kinds",

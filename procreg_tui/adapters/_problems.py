@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import jsonschema_rs
+import orjson
 
+from procreg_tui.adapters._builtin import BUILTIN_KINDS
 from procreg_tui.adapters._kind import Adapter, AdapterKind, Direction
 from procreg_tui.adapters._registry import _default_registry, adapter_of
 from procreg_tui.definition.problems import JsonPath, Problem, Severity
@@ -104,3 +106,104 @@ def _parameter_problems(
         )
         for error in errors
     ]
+
+
+_DIRECTION_KEYS = tuple(
+    (direction, direction.adapter_key, direction.type_key, *direction.parameters_keys)
+    for direction in Direction
+)
+_BUILTIN_BY_NAME = {kind.name: kind for kind in BUILTIN_KINDS}
+
+
+def builtin_adapter_schema() -> dict[str, Any]:
+    """Return a JSON Schema for a definition whose adapters all use built-in kinds.
+
+    It adds to the shipped schema: each adapter names a built-in kind that
+    serves its direction, has its parameters (under either spelling), and
+    every spelling present fits the kind's schema. A definition meeting both
+    has no adapter problems but those of :func:`builtin_adapter_problems`.
+    Kinds whose schema is not a reference into the shipped schema are left
+    out, so that their adapters are checked in full.
+    """
+    properties: dict[str, Any] = {}
+    for direction, adapter_key, type_key, *parameters_keys in _DIRECTION_KEYS:
+        branches: list[Any] = []
+        for kind in BUILTIN_KINDS:
+            if direction not in kind.directions:
+                continue
+            if kind.schema is None:
+                branches.append({"properties": {type_key: {"const": kind.name}}})
+            elif isinstance(kind.schema, str):
+                parameters = {"$ref": kind.schema}
+                branches.append(
+                    {
+                        "properties": {
+                            type_key: {"const": kind.name},
+                            **dict.fromkeys(parameters_keys, parameters),
+                        },
+                        "anyOf": [{"required": [key]} for key in parameters_keys],
+                    }
+                )
+        properties[adapter_key] = {"anyOf": branches}
+    return {"properties": properties}
+
+
+def builtin_adapter_problems(
+    definition: Mapping[str, Any], adapters_json: bytes | None = None
+) -> list[Problem]:
+    """Return :func:`adapter_problems` of a definition with built-in kinds only.
+
+    ``definition`` must meet the shipped schema and :func:`builtin_adapter_schema`;
+    then only the kinds' own checks (a stream that does not fit its direction)
+    can find anything, and they are all this runs. ``adapters_json`` is
+    :func:`adapters_json` of the definition, when the caller has it already.
+    """
+    adapters = [definition.get(keys[1]) for keys in _DIRECTION_KEYS]
+    remembered = adapters_json if adapters_json is not None else _json(adapters)
+    found = _CHECKED.get(remembered)
+    if found is None:
+        found = tuple(
+            problem
+            for keys, adapter in zip(_DIRECTION_KEYS, adapters, strict=True)
+            if adapter is not None
+            for problem in _builtin_check(keys, adapter)
+        )
+        if remembered:
+            if len(_CHECKED) >= _CHECKED_KEPT:
+                _CHECKED.clear()
+            _CHECKED[remembered] = found
+    return list(found)
+
+
+def adapters_json(definition: Mapping[str, Any]) -> bytes:
+    """Return the JSON text of the input and the output adapter of ``definition``.
+
+    The results of the built-in checks are kept by it; it is empty (and
+    nothing is kept) when the adapters are not plain JSON.
+    """
+    return _json([definition.get(keys[1]) for keys in _DIRECTION_KEYS])
+
+
+def _json(value: object) -> bytes:
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return b""
+
+
+_CHECKED: dict[bytes, tuple[Problem, ...]] = {}
+"""The problems of pairs of built-in adapters, by their JSON text: they depend
+on the adapters alone, and a registry uses few distinct ones."""
+_CHECKED_KEPT = 1024
+
+
+def _builtin_check(
+    keys: tuple[Direction, str, str, str, str], adapter: Mapping[str, Any]
+) -> list[Problem]:
+    """Return the problems the built-in kind of ``adapter`` finds in it."""
+    direction, adapter_key, type_key, canonical, alias = keys
+    key = canonical if canonical in adapter else alias if alias in adapter else None
+    parameters: Mapping[str, Any] = adapter[key] if key is not None else {}
+    path = (adapter_key,) if key is None else (adapter_key, key)
+    kind = _BUILTIN_BY_NAME[adapter[type_key]]
+    return [problem.under(path) for problem in kind.check(direction, parameters)]

@@ -19,6 +19,7 @@ from procreg_tui.definition.parser import MAX_DEPTH, deeper_than
 from procreg_tui.definition.problems import JsonPath, Problem, Severity
 from procreg_tui.definition.schema import (
     KEY_CODES,
+    compiled_schema,
     path_name,
     schema_problems,
     shipped_schema,
@@ -81,14 +82,13 @@ def validate(
     ``document``, each problem also gets the line and column of the value (of
     the key, for problems with a key). Never raises for any JSON value.
     """
-    problems = lint(definition)
-    if isinstance(definition, dict):
-        # TODO: the adapter and variable checks cost several times this area's
-        # own lint (benchmarks/bench_validate.py), so validate misses its
-        # target of 1.5x the parse time; they need a fast path of their own.
-        adapter_problems, variable_problems = _other_checks()
-        problems.extend(adapter_problems(definition))
-        problems.extend(variable_problems(definition, bindings))
+    problems = _quick_problems(definition, bindings)
+    if problems is None:
+        problems = lint(definition)
+        if isinstance(definition, dict):
+            checks = _other_checks()
+            problems.extend(checks.adapter_problems(definition))
+            problems.extend(checks.variable_problems(definition, bindings))
 
     if document is not None:
         return [_placed(problem, document, base_path) for problem in problems]
@@ -97,20 +97,78 @@ def validate(
     return problems
 
 
+def _quick_problems(
+    definition: object, bindings: Mapping[str, str] | None
+) -> list[Problem] | None:
+    """Return every problem of a definition whose adapters are all built in.
+
+    Returns ``None`` unless ``definition`` is an object that meets the shipped
+    schema and :func:`procreg_tui.adapters.builtin_adapter_schema`, as nearly
+    every stored definition does. Then one compiled check stands for the
+    schema and the adapters' parameters (and, for a definition that also
+    spells every key as procreg does and keeps no secret, for those checks
+    too), and only what a schema cannot say is looked at; the problems are
+    those the full checks find, in their order.
+    """
+    if type(definition) is not dict:
+        return None
+    checks = _other_checks()
+    problems: list[Problem] = []
+    try:
+        if not checks.clean_schema.is_valid(definition):
+            if not checks.builtin_schema.is_valid(definition):
+                return None
+            _check_keys(definition, _definition_shape(), (), problems)
+            environment = definition.get("environment")
+            if environment:
+                _check_secrets(environment, problems)
+    except ValueError:
+        return None
+
+    _check_size(definition, problems)
+    adapters_json = checks.adapters_json(definition)
+    problems += checks.builtin_adapter_problems(definition, adapters_json)
+    problems += checks.builtin_variable_problems(definition, bindings, adapters_json)
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class _OtherChecks:
+    """The checks of the adapters and of resolution that :func:`validate` runs."""
+
+    adapter_problems: Callable[[object], list[Problem]]
+    variable_problems: Callable[[object, Mapping[str, str] | None], list[Problem]]
+    builtin_schema: Any
+    """The compiled shipped schema, narrowed to adapters of built-in kinds."""
+    clean_schema: Any
+    """``builtin_schema`` narrowed further to keys spelled as procreg does and
+    environments without secrets."""
+    adapters_json: Callable[[dict[str, Any]], bytes]
+    builtin_adapter_problems: Callable[[dict[str, Any], bytes], list[Problem]]
+    builtin_variable_problems: Callable[
+        [dict[str, Any], Mapping[str, str] | None, bytes], list[Problem]
+    ]
+
+
 @functools.cache
-def _other_checks() -> tuple[
-    Callable[[object], list[Problem]],
-    Callable[[object, Mapping[str, str] | None], list[Problem]],
-]:
+def _other_checks() -> _OtherChecks:
     """Return the checks of the adapters and of resolution.
 
     They are imported on first use: both areas import this package's
     problems, so importing them here at the top would be circular.
     """
-    from procreg_tui.adapters import adapter_problems  # noqa: PLC0415
-    from procreg_tui.resolve import variable_problems  # noqa: PLC0415
+    from procreg_tui import adapters, resolve  # noqa: PLC0415
 
-    return adapter_problems, variable_problems
+    builtin = adapters.builtin_adapter_schema()
+    return _OtherChecks(
+        adapter_problems=adapters.adapter_problems,
+        variable_problems=resolve.variable_problems,
+        builtin_schema=compiled_schema(builtin),
+        clean_schema=compiled_schema(builtin, _clean_schema(_definition_shape())),
+        adapters_json=adapters.adapters_json,
+        builtin_adapter_problems=adapters.builtin_adapter_problems,
+        builtin_variable_problems=resolve.builtin_variable_problems,
+    )
 
 
 def lint(definition: object) -> list[Problem]:
@@ -176,6 +234,27 @@ def _renamed(obj: dict[str, Any], shape: _Shape, path: JsonPath) -> dict[str, An
     return fixed
 
 
+def _clean_schema(shape: _Shape) -> dict[str, Any]:
+    """Return a schema for objects with only the keys ``shape`` prefers, no secrets.
+
+    A definition meeting it has no unknown keys, no other spellings and no
+    secret kept in plain text; :func:`_check_keys` and :func:`_check_secrets`
+    would find nothing in it.
+    """
+    schema: dict[str, Any] = {
+        "propertyNames": {"enum": sorted(shape.known - shape.aliases.keys())},
+        "properties": {
+            key: _clean_schema(child) for key, child in shape.children.items()
+        },
+    }
+    if shape is _definition_shape():
+        flags = "(?i)" if _SECRET_NAME.flags & re.IGNORECASE else ""
+        schema["properties"]["environment"] = {
+            "patternProperties": {flags + _SECRET_NAME.pattern: {"maxLength": 0}}
+        }
+    return schema
+
+
 def _check_keys(
     obj: dict[str, Any], shape: _Shape, path: JsonPath, problems: list[Problem]
 ) -> None:
@@ -200,19 +279,22 @@ def _check_keys(
 
 def _unknown_key(key: str, shape: _Shape, path: JsonPath) -> Problem:
     where = f" in {path_name(path)}" if path else ""
-    preferred = sorted(name for name in shape.known if name not in shape.aliases)
-    close = (
-        difflib.get_close_matches(key, preferred, n=1, cutoff=0.6)
-        if isinstance(key, str)
-        else []
-    )
-    hint = f"; did you mean `{close[0]}`?" if close else "; procreg keeps it as it is"
+    preferred = tuple(sorted(name for name in shape.known if name not in shape.aliases))
+    close = _closest(key, preferred) if isinstance(key, str) else None
+    hint = f"; did you mean `{close}`?" if close else "; procreg keeps it as it is"
     return Problem(
         Severity.WARNING,
         (*path, key),
         f"unknown key {_literal(key)}{where}{hint}",
         "unknown-key",
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest(key: str, preferred: tuple[str, ...]) -> str | None:
+    """Return the key of ``preferred`` that ``key`` is probably a misspelling of."""
+    close = difflib.get_close_matches(key, preferred, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _alias(obj: dict[str, Any], key: str, canonical: str, path: JsonPath) -> Problem:

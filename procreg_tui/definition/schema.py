@@ -77,6 +77,55 @@ def subschema(ref: str = "#") -> Any:
     return node
 
 
+def compiled_schema(*additions: Mapping[str, Any]) -> Any:
+    """Return a compiled validator of the shipped schema together with ``additions``.
+
+    Each addition is a schema that must hold as well, written against the
+    shipped schema's ``$defs``. It is merged into the shipped schema where
+    that keeps the meaning (a keyword the schema does not use, the rule of a
+    property it names), so that a value is walked once; the rest joins an
+    ``allOf``. The validator answers ``is_valid`` only.
+    """
+    schema = shipped_schema()
+    for addition in additions:
+        schema = _merged(schema, addition)
+    return jsonschema_rs.validator_for(schema)
+
+
+_NOT_MERGED = frozenset(
+    {"allOf", "additionalProperties", "patternProperties", "unevaluatedProperties"}
+)
+"""Keywords whose meaning depends on the other keywords of their schema."""
+
+
+def _merged(schema: Mapping[str, Any], addition: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a schema that holds exactly where both ``schema`` and ``addition`` do."""
+    merged = dict(schema)
+    joined: list[Any] = []
+    for keyword, rule in addition.items():
+        named = schema.get("properties")
+        if keyword == "properties" and isinstance(named, dict):
+            properties = dict(named)
+            others = {}
+            for name, part in rule.items():
+                if isinstance(properties.get(name), dict):
+                    properties[name] = _merged(properties[name], part)
+                else:
+                    others[name] = part
+            merged["properties"] = properties
+            if others:
+                joined.append({"properties": others})
+        elif keyword == "allOf":
+            joined.extend(rule)
+        elif keyword in merged or keyword in _NOT_MERGED or keyword == "properties":
+            joined.append({keyword: rule})
+        else:
+            merged[keyword] = rule
+    if joined:
+        merged["allOf"] = [*merged.get("allOf", []), *joined]
+    return merged
+
+
 def schema_problems(
     instance: object, ref: str = "#", base_path: JsonPath = ()
 ) -> list[Problem]:

@@ -6,6 +6,7 @@ and in adapter paths; ``$${`` is a literal ``${``.
 
 from procreg_tui.resolve._problems import (
     SAMPLE_FOLDER,
+    builtin_variable_problems,
     sample_bindings,
     variable_problems,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "Wiring",
     "WiringAdapter",
     "WiringProcess",
+    "builtin_variable_problems",
     "command_line",
     "quote",
     "references",
