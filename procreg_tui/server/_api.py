@@ -41,6 +41,7 @@ from procreg_tui.registry import (
 )
 from procreg_tui.server._errors import ServerError
 from procreg_tui.server._serve import DEFAULT_MAX_BODY
+from procreg_tui.server._throttle import LoginThrottle
 from procreg_tui.server._users import UserStore
 
 LIST_PATH = "/api/process_definition/"
@@ -100,12 +101,14 @@ class _Settings:
 class _Authentication:
     """Lets a request through only with the basic auth of a known user.
 
-    The user name is put in the request's state as ``user``.
+    The user name is put in the request's state as ``user``. Wrong passwords
+    are limited per client address and user name by ``throttle``.
     """
 
-    def __init__(self, app: ASGIApp, users: UserStore) -> None:
+    def __init__(self, app: ASGIApp, users: UserStore, throttle: LoginThrottle) -> None:
         self.app = app
         self.users = users
+        self.throttle = throttle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -113,12 +116,16 @@ class _Authentication:
             return
 
         request = Request(scope)
+        client = request.client.host if request.client is not None else "unknown"
         try:
-            user = await self._user(request.headers.get("authorization"))
+            user = await self._user(request.headers.get("authorization"), client)
         except ServerError as error:
             log.error("%s", error)
             reply = _Reply(500, "the server cannot read its users; see its log")
             await _error_response(reply)(scope, receive, send)
+            return
+        except _Reply as refusal:
+            await _error_response(refusal)(scope, receive, send)
             return
         if user is None:
             reply = _Reply(
@@ -132,21 +139,37 @@ class _Authentication:
         scope.setdefault("state", {})["user"] = user
         await self.app(scope, receive, send)
 
-    async def _user(self, header: str | None) -> str | None:
-        """Return the user the ``Authorization`` header proves, or ``None``."""
+    async def _user(self, header: str | None, client: str) -> str | None:
+        """Return the user the ``Authorization`` header proves, or ``None``.
+
+        A password verified before is let through at once; any other costs a
+        slow hash, so it is counted against ``client`` and the user name.
+
+        Raises:
+            _Reply: 429 with ``Retry-After`` when either tried too many.
+            ServerError: the users file cannot be read.
+        """
         credentials = _basic_credentials(header)
         if credentials is None:
             return None
 
         name, password = credentials
-        # TODO: failed logins are not throttled; each costs one Argon2 hash
-        # (64 MiB, tens of ms), so a flood of wrong passwords loads the server.
-        # A per-client limit on failures belongs here.
-        verified = self.users.remembered(name, password) or await run_in_threadpool(
-            self.users.verify, name, password
-        )
+        if self.users.remembered(name, password):
+            return name
+        wait = self.throttle.attempt(client, name)
+        if wait:
+            raise _Reply(
+                429,
+                f"too many wrong passwords from this address or for this user; "
+                f"try again in {wait} s",
+                headers={"Retry-After": str(wait)},
+            )
 
-        return name if verified else None
+        if not await run_in_threadpool(self.users.verify, name, password):
+            return None
+        self.throttle.succeeded(client, name)
+
+        return name
 
 
 def _basic_credentials(header: str | None) -> tuple[str, str] | None:
@@ -171,11 +194,14 @@ def create_app(
     *,
     allow_delete: bool = False,
     max_body: int = DEFAULT_MAX_BODY,
+    throttle: LoginThrottle | None = None,
 ) -> Starlette:
     """Return the ASGI app serving ``registry`` to the users of ``users``.
 
     ``allow_delete`` lets DELETE move definitions to the trash (refused with
     405 otherwise); request bodies over ``max_body`` bytes are refused with 413.
+    ``throttle`` limits wrong passwords (by default per :class:`LoginThrottle`'s
+    defaults).
     """
     settings = _Settings(registry, users, allow_delete, max_body, threading.Lock())
     api = _Api(settings)
@@ -192,7 +218,9 @@ def create_app(
         routes=routes,
         exception_handlers={HTTPException: _http_error, Exception: _internal_error},
     )
-    app.add_middleware(_Authentication, users=users)
+    app.add_middleware(
+        _Authentication, users=users, throttle=throttle or LoginThrottle()
+    )
 
     return app
 

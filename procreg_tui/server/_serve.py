@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from procreg_tui.registry import Registry
 from procreg_tui.server._errors import EXTRA_HINT, ServerError
+from procreg_tui.server._throttle import LoginThrottle
 from procreg_tui.server._users import UserStore
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ class ServeOptions:
     certfile: Path | None = None
     keyfile: Path | None = None
     access_log: bool = True
+    throttle: LoginThrottle | None = None
+    """How wrong passwords are limited; ``None`` for a new default one."""
 
 
 def is_loopback(host: str) -> bool:
@@ -115,7 +118,11 @@ def build_server(
         raise ServerError("TLS needs both --certfile and --keyfile")
 
     app = create_app(
-        registry, users, allow_delete=options.allow_delete, max_body=options.max_body
+        registry,
+        users,
+        allow_delete=options.allow_delete,
+        max_body=options.max_body,
+        throttle=options.throttle,
     )
     config = uvicorn.Config(
         app,
