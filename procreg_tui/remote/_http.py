@@ -234,7 +234,7 @@ class Transport:
         else:
             reason = str(error) or type(error).__name__
 
-        return RemoteError(f"cannot reach {where}: {reason}")
+        return RemoteError(f"cannot reach {where}: {reason}", unreachable=True)
 
     def _parse(self, status: int, data: bytes) -> Any:
         if not data:

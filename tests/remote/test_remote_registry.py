@@ -7,10 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
-from server_harness import LOOPBACK, PASSWORDS, LiveServer
+from server_harness import LOOPBACK, PASSWORDS, LiveServer, running_server
 
 from procreg_tui.registry import Conflict, RecordNotFound, Registry, RegistryError
 from procreg_tui.remote import Address, RemoteError, RemoteRegistry
+from procreg_tui.server import UserStore
+from procreg_tui.server._throttle import LoginThrottle
 
 TR = {"exec": "/usr/bin/tr", "argv": ["-d", "x"]}
 
@@ -120,15 +122,16 @@ def test_invalid_definitions_are_refused_with_their_problems(
         "  $.definition: `exec` is required\n"
         '  $.definition.argv: `argv` must be an array, not a string ("x")'
     )
-    assert caught.value.status == 400
+    assert (caught.value.status, caught.value.retryable) == (400, False)
 
 
 def test_read_only_refuses_changes_without_asking(server: LiveServer) -> None:
     """--read-only refuses changes before anything is sent."""
     remote = _alice(server, read_only=True)
 
-    with pytest.raises(RemoteError, match="was opened with --read-only"):
+    with pytest.raises(RemoteError, match="was opened with --read-only") as caught:
         remote.create(TR)
+    assert (caught.value.unreachable, caught.value.retryable) == (False, False)
     assert Registry.open(server.registry_path).records() == []
 
 
@@ -147,6 +150,7 @@ def test_a_refused_connection_is_said_plainly() -> None:
         "refused (is 'procreg serve' running there?)"
     )
     assert caught.value.status is None
+    assert (caught.value.unreachable, caught.value.retryable) == (True, True)
 
 
 def test_a_silent_server_times_out_plainly() -> None:
@@ -165,6 +169,7 @@ def test_a_silent_server_times_out_plainly() -> None:
     assert str(caught.value) == (
         f"cannot reach the registry at http://{LOOPBACK}:{port}: no answer within 0.3 s"
     )
+    assert (caught.value.unreachable, caught.value.retryable) == (True, True)
 
 
 def test_a_failing_server_is_reported_as_its_failure(server: LiveServer) -> None:
@@ -179,6 +184,29 @@ def test_a_failing_server_is_reported_as_its_failure(server: LiveServer) -> None
     assert str(caught.value) == (
         f"the registry at {server.url} answered 500: the server cannot read its "
         "registry file; see its log (a failure on the server; its log says more)"
+    )
+    assert isinstance(caught.value, RemoteError)
+    assert (caught.value.status, caught.value.retryable) == (500, False)
+
+
+def test_wrong_passwords_are_401_then_429_to_try_later(
+    registry_path: Path, users: UserStore
+) -> None:
+    """Ten wrong passwords are RemoteErrors of 401, not worth retrying; the
+    eleventh is a 429 that is, with the server's wait in its message."""
+    throttle = LoginThrottle(clock=lambda: 0.0)
+    with running_server(registry_path, users, throttle=throttle) as server:
+        remote = RemoteRegistry.connect(server.url, "alice", "wrong")
+        refusals = []
+        for _ in range(11):
+            with pytest.raises(RemoteError) as caught:
+                remote.records()
+            refusals.append((caught.value.status, caught.value.retryable))
+
+    assert refusals == [(401, False)] * 10 + [(429, True)]
+    assert str(caught.value) == (
+        f"the registry at {server.url} answered 429: too many wrong passwords from "
+        "this address or for this user; try again in 6 s"
     )
 
 
