@@ -10,7 +10,7 @@ import orjson
 
 from procreg_tui.adapters._builtin import BUILTIN_KINDS
 from procreg_tui.adapters._kind import Adapter, AdapterKind, Direction
-from procreg_tui.adapters._registry import _default_registry, adapter_of
+from procreg_tui.adapters._registry import _default_registry, adapter_of, builtin_kind
 from procreg_tui.definition.problems import JsonPath, Problem, Severity
 
 _own_schema_validators: dict[int, Any] = {}
@@ -112,7 +112,6 @@ _DIRECTION_KEYS = tuple(
     (direction, direction.adapter_key, direction.type_key, *direction.parameters_keys)
     for direction in Direction
 )
-_BUILTIN_BY_NAME = {kind.name: kind for kind in BUILTIN_KINDS}
 
 
 def builtin_adapter_schema() -> dict[str, Any]:
@@ -205,5 +204,7 @@ def _builtin_check(
     key = canonical if canonical in adapter else alias if alias in adapter else None
     parameters: Mapping[str, Any] = adapter[key] if key is not None else {}
     path = (adapter_key,) if key is None else (adapter_key, key)
-    kind = _BUILTIN_BY_NAME[adapter[type_key]]
+    kind = builtin_kind(direction, adapter[type_key])
+    if kind is None:
+        return []
     return [problem.under(path) for problem in kind.check(direction, parameters)]

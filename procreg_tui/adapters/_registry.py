@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterable, Mapping
-from importlib.metadata import EntryPoint, entry_points
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from procreg_tui.adapters._builtin import BUILTIN_KINDS
 from procreg_tui.adapters._kind import Adapter, AdapterKind, Direction
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 ENTRY_POINT_GROUP = "procreg.adapters"
 """The entry point group third-party packages add adapter kinds to."""
@@ -39,6 +41,10 @@ class KindRegistry:
     @classmethod
     def from_entry_points(cls) -> KindRegistry:
         """Return a registry holding the built-in kinds and every installed plugin."""
+        # Imported here: reading the installed packages' metadata is needed
+        # only once a kind that is not built in is looked for.
+        from importlib.metadata import entry_points  # noqa: PLC0415
+
         return cls(entry_points(group=ENTRY_POINT_GROUP))
 
     def kinds(self) -> list[AdapterKind]:
@@ -97,6 +103,19 @@ def kinds() -> list[AdapterKind]:
 def kind_for(direction: Direction, type_name: str) -> AdapterKind | None:
     """Return the kind called ``type_name`` for ``direction``, or ``None``."""
     return _default_registry().kind_for(direction, type_name)
+
+
+def builtin_kind(direction: Direction, type_name: str) -> AdapterKind | None:
+    """Return the built-in kind called ``type_name`` for ``direction``, or ``None``.
+
+    Plugins are not loaded: a plugin cannot replace a built-in kind, so this
+    is what :func:`kind_for` returns for the built-in names.
+    """
+    kind = _BUILTIN_BY_NAME.get(type_name)
+    return kind if kind is not None and direction in kind.directions else None
+
+
+_BUILTIN_BY_NAME: dict[str, AdapterKind] = {kind.name: kind for kind in BUILTIN_KINDS}
 
 
 def plugin_warnings() -> list[str]:

@@ -9,13 +9,11 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from procreg_tui.definition.document import Document
 from procreg_tui.definition.errors import DefinitionError
-from procreg_tui.definition.parser import MAX_DEPTH, deeper_than
 from procreg_tui.definition.problems import JsonPath, Problem, Severity
 from procreg_tui.definition.schema import (
     KEY_CODES,
@@ -24,6 +22,9 @@ from procreg_tui.definition.schema import (
     schema_problems,
     shipped_schema,
 )
+
+if TYPE_CHECKING:
+    from procreg_tui.definition.document import Document
 
 SIZE_LIMIT = 1024
 """Characters of JSON the original registry could store for one definition."""
@@ -352,6 +353,8 @@ def _check_size(definition: dict[str, Any], problems: list[Problem]) -> None:
     except (orjson.JSONEncodeError, TypeError):
         # Integers over 64 bits, unpaired surrogates and deep nesting are valid
         # Python values that orjson refuses; the standard encoder measures them.
+        from procreg_tui.definition.parser import MAX_DEPTH, deeper_than  # noqa: PLC0415
+
         if deeper_than(definition, MAX_DEPTH):
             problems.append(
                 Problem(

@@ -2,7 +2,9 @@
 
 A compiled validator (``jsonschema_rs``) answers whether a value is valid; only
 when it is not does the ``jsonschema`` library list the errors, which are then
-put into plain words derived from the schema itself.
+put into plain words derived from the schema itself. ``jsonschema`` is
+imported then, not before: it takes longer to import than a command that
+finds nothing wrong takes to run.
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ import functools
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
 
 from procreg_tui.definition.errors import DefinitionError
 from procreg_tui.definition.problems import JsonPath, Problem, Severity
 from procreg_tui.resources import schema_path
+
+if TYPE_CHECKING:
+    import jsonschema
 
 KEY_CODES = frozenset({"schema-property-name"})
 """Codes of schema problems about an object's key rather than its value."""
@@ -35,12 +39,19 @@ _TYPE_NAMES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Validators:
     """The two validators of one schema: a fast yes/no and an explaining one."""
 
     fast: Any
-    explaining: jsonschema.protocols.Validator
+    schema: dict[str, Any]
+
+    @functools.cached_property
+    def explaining(self) -> jsonschema.protocols.Validator:
+        """Return the validator that lists errors, made on first use."""
+        import jsonschema  # noqa: PLC0415 - only an invalid value needs it
+
+        return jsonschema.Draft202012Validator(self.schema)
 
 
 @functools.cache
@@ -180,7 +191,7 @@ def _validators(ref: str) -> _Validators:
         }
     return _Validators(
         fast=jsonschema_rs.validator_for(schema),
-        explaining=jsonschema.Draft202012Validator(schema),
+        schema=schema,
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from procreg_tui.adapters import Direction, kind_for
+from procreg_tui.adapters import Direction, builtin_kind
 from procreg_tui.adapters import adapters_json as _adapters_json
 from procreg_tui.definition.problems import JsonPath, Problem, Severity
 from procreg_tui.resolve._plan import Link, Plan, plan
@@ -219,7 +219,7 @@ def _builtin_link(
     direction, adapter_key, type_key, canonical, alias = keys
     key = canonical if canonical in adapter else alias if alias in adapter else None
     parameters: Mapping[str, Any] = adapter[key] if key is not None else {}
-    kind = kind_for(direction, adapter[type_key])
+    kind = builtin_kind(direction, adapter[type_key])
     connection = kind.connect(direction, parameters) if kind is not None else None
     path = connection.path if connection is not None else None
     if connection is None or path is None or "${" not in path:
