@@ -14,22 +14,15 @@ from procreg_tui.remote._http import DEFAULT_TIMEOUT, Address, Answer, Transport
 POLL_SECONDS = 2.0
 """How often a served registry is asked whether its list changed."""
 
-# TODO: the original HTTP API has no trash, so list --trash, restore and purge
-# still need the server's host; trash endpoints would bring them to --remote.
-_TRASH_ON_SERVER = (
-    "the trash of a served registry is kept on the server; run "
-    "'procreg --db FILE {command}' on the server's host"
-)
-
 
 class RemoteRegistry(Registry):
     """The definitions a user owns in a registry served over HTTP.
 
     It answers the same calls as :class:`Registry`, so the app and every
     headless command work on it unchanged; each read asks the server, so
-    there is nothing to reload. The server owns the trash: ``trash``,
-    ``restore`` and ``purge`` are refused with a message saying where to run
-    them. Errors of the network kind are :class:`RemoteError`, a
+    there is nothing to reload. The user's trash is reached through the
+    server's trash endpoints; emptying it needs a server that allows deletes.
+    Errors of the network kind are :class:`RemoteError`, a
     :class:`~procreg_tui.registry.RegistryError`.
     """
 
@@ -94,13 +87,14 @@ class RemoteRegistry(Registry):
         return "opened with --read-only" if self._read_only else None
 
     def records(self, *, include_deleted: bool = False) -> list[Record]:
-        """Return the user's definitions on the server, by id.
+        """Return the user's definitions on the server, by id; the trash's if asked.
 
         Raises:
-            RemoteError: the trash was asked for, or the request failed.
+            RemoteError: the request failed.
         """
         if include_deleted:
-            raise RemoteError(_TRASH_ON_SERVER.format(command="list --all"))
+            both = [*self.records(), *self.trash()]
+            return sorted(both, key=lambda record: record.id)
 
         answer = self._expect(self._transport.request("GET", "?limit=0"), 200)
         self._list_tag = answer.headers.get("etag")
@@ -114,21 +108,30 @@ class RemoteRegistry(Registry):
         return records
 
     def trash(self) -> list[Record]:
-        """Refuse: the server keeps the trash.
+        """Return the user's definitions in the server's trash, by id.
 
         Raises:
-            RemoteError: always.
+            RemoteError: the request failed.
         """
-        raise RemoteError(_TRASH_ON_SERVER.format(command="list --trash"))
+        answer = self._expect(self._transport.request("GET", "trash/?limit=0"), 200)
+        objects = answer.body.get("objects") if isinstance(answer.body, dict) else None
+        if not isinstance(objects, list):
+            raise self._odd(answer)
+        records = [self._record(item) for item in objects]
+        records.sort(key=lambda record: record.id)
+
+        return records
 
     def get(self, record_id: int) -> Record:
-        """Return the user's definition ``record_id``.
+        """Return the user's definition ``record_id``, whether live or in the trash.
 
         Raises:
             RecordNotFound: the server has no such definition of this user.
             RemoteError: the request failed.
         """
         answer = self._transport.request("GET", f"{record_id}/")
+        if answer.status == 404:
+            answer = self._transport.request("GET", f"trash/{record_id}/")
         self._check_found(answer, record_id)
 
         return self._record(self._expect(answer, 200).body)
@@ -230,22 +233,56 @@ class RemoteRegistry(Registry):
         base_revision: int | None = None,
         user: str | None = None,
     ) -> Record:
-        """Refuse: the server keeps the trash.
+        """Bring definition ``record_id`` back from the user's trash on the server.
 
         Raises:
-            RemoteError: always.
+            RecordNotFound: the user's trash on the server has no such definition.
+            Conflict: ``base_revision`` is given and the server's moved on.
+            RemoteError: the request failed.
         """
-        del record_id, base_revision, user
-        raise RemoteError(_TRASH_ON_SERVER.format(command="restore ID"))
+        del user
+        self._check_writable()
+        headers = {} if base_revision is None else {"If-Match": f'"{base_revision}"'}
+        answer = self._transport.request(
+            "POST", f"{record_id}/restore/", headers=headers
+        )
+        if answer.status == 404:
+            raise RecordNotFound(
+                record_id, f" in the trash of {self._transport.user} at {self.url}"
+            )
+        if answer.status in (409, 412) and base_revision is not None:
+            raise Conflict(self._current(answer), None, base_revision)
+
+        return self._record(self._expect(answer, 200).body)
 
     def purge(self, ids: Iterable[int] | None = None) -> int:
-        """Refuse: the server keeps the trash.
+        """Remove the user's trash on the server for good (all, or ``ids``).
+
+        Returns how many were removed.
 
         Raises:
-            RemoteError: always.
+            RecordNotFound: one of ``ids`` is not in the user's trash; nothing
+                was removed then.
+            RemoteError: the server does not allow deletes, or the request failed.
         """
-        del ids
-        raise RemoteError(_TRASH_ON_SERVER.format(command="purge"))
+        self._check_writable()
+        wanted = None if ids is None else sorted(set(ids))
+        if wanted == []:
+            return 0
+        query = "" if wanted is None else "?" + "&".join(f"id={i}" for i in wanted)
+        answer = self._transport.request("DELETE", f"trash/{query}")
+        if answer.status == 404 and wanted is not None:
+            said = answer.body.get("id") if isinstance(answer.body, dict) else None
+            raise RecordNotFound(
+                said if isinstance(said, int) else wanted[0],
+                f" in the trash of {self._transport.user} at {self.url}",
+            )
+        body = self._expect(answer, 200).body
+        purged = body.get("purged") if isinstance(body, dict) else None
+        if not isinstance(purged, list):
+            raise self._odd(answer)
+
+        return len(purged)
 
     def changed_on_disk(self) -> bool:
         """Whether the user's list on the server changed since it was last read.

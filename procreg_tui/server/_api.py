@@ -2,7 +2,10 @@
 
 ``/api/process_definition/`` lists, creates (POST) and creates many (PATCH with
 ``{"objects": [...]}``); ``/api/process_definition/ID/`` reads, replaces (PUT),
-merges (PATCH, as JSON merge patch) and deletes (only when allowed). Every
+merges (PATCH, as JSON merge patch) and deletes (only when allowed), moving it
+to the trash. ``/api/process_definition/trash/`` lists the trash and empties it
+(DELETE, only when deletes are allowed), ``trash/ID/`` reads or removes one,
+and ``POST /api/process_definition/ID/restore/`` brings one back. Every
 request needs HTTP basic auth, and each user sees only the definitions they
 own. This module needs the server extra; nothing in the core imports it.
 """
@@ -45,6 +48,7 @@ from procreg_tui.server._throttle import LoginThrottle
 from procreg_tui.server._users import UserStore
 
 LIST_PATH = "/api/process_definition/"
+TRASH_PATH = LIST_PATH + "trash/"
 DEFAULT_LIMIT = 20
 REALM = "procreg"
 
@@ -213,6 +217,9 @@ def create_app(
             api.detail,
             methods=["GET", "PUT", "PATCH", "DELETE"],
         ),
+        Route(LIST_PATH + "{record_id:int}/restore/", api.restore, methods=["POST"]),
+        Route(TRASH_PATH, api.trash, methods=["GET", "DELETE"]),
+        Route(TRASH_PATH + "{record_id:int}/", api.trashed, methods=["GET", "DELETE"]),
     ]
     app = Starlette(
         routes=routes,
@@ -286,6 +293,127 @@ class _Api:
             return await self._show(request, record_id)
         except _Reply as reply:
             return _error_response(reply)
+
+    async def trash(self, request: Request) -> Response:
+        """``GET`` a page of the user's trash, ``DELETE`` to empty it for good.
+
+        ``DELETE`` takes ``?id=3&id=5`` to remove only those, all or none.
+        """
+        try:
+            _check_format(request)
+            if request.method == "DELETE":
+                ids = [
+                    _whole(text, "id") for text in request.query_params.getlist("id")
+                ]
+                return await self._purge(request, ids or None)
+            return await self._list_trash(request)
+        except _Reply as reply:
+            return _error_response(reply)
+
+    async def trashed(self, request: Request) -> Response:
+        """``GET`` one definition of the user's trash, ``DELETE`` it for good."""
+        record_id: int = request.path_params["record_id"]
+        try:
+            _check_format(request)
+            if request.method == "DELETE":
+                return await self._purge(request, [record_id])
+            record = await self._call(
+                self._owned_trash, _user(request), record_id, reads_only=True
+            )
+            return JsonResponse(_trash_object(record), headers={"ETag": _tag(record)})
+        except _Reply as reply:
+            return _error_response(reply)
+
+    async def restore(self, request: Request) -> Response:
+        """``POST`` brings a definition of the user's trash back, with its id.
+
+        Restoring is allowed without ``--allow-delete``: it destroys nothing.
+        """
+        record_id: int = request.path_params["record_id"]
+        try:
+            _check_format(request)
+            user = _user(request)
+            wanted = _wanted_revisions(request.headers.get("if-match"))
+
+            def change() -> Record:
+                current = self._owned_trash(user, record_id)
+                _check_wanted(current, wanted)
+                try:
+                    return self.settings.registry.restore(
+                        record_id, base_revision=current.revision, user=user
+                    )
+                except Conflict as conflict:
+                    raise _stale(conflict.current, wanted) from conflict
+
+            record = await self._call(change)
+            return JsonResponse(_object(record), headers={"ETag": _tag(record)})
+        except _Reply as reply:
+            return _error_response(reply)
+
+    async def _list_trash(self, request: Request) -> Response:
+        user = _user(request)
+        limit = _number(request, "limit", DEFAULT_LIMIT)
+        offset = _number(request, "offset", 0)
+
+        def owned() -> list[Record]:
+            return [
+                record
+                for record in self.settings.registry.trash()
+                if record.owner == user
+            ]
+
+        records = await self._call(owned, reads_only=True)
+        document = list_document(records, limit=limit or None, offset=offset)
+        for link in ("next", "previous"):
+            address = document["meta"][link]
+            if address is not None:
+                document["meta"][link] = address.replace(LIST_PATH, TRASH_PATH, 1)
+        by_id = {record.id: record for record in records}
+        document["objects"] = [
+            _trash_object(by_id[item["id"]]) for item in document["objects"]
+        ]
+
+        return JsonResponse(document)
+
+    async def _purge(self, request: Request, ids: list[int] | None) -> Response:
+        """Remove the user's trash for good (all, or ``ids``), when deletes are allowed.
+
+        Raises:
+            _Reply: 405 when deletes are not allowed; 404 when one of ``ids``
+                is not in the user's trash (nothing is removed then).
+        """
+        user = _user(request)
+        self._check_deletes(allow="GET")
+
+        def change() -> list[int]:
+            owned = {
+                record.id
+                for record in self.settings.registry.trash()
+                if record.owner == user
+            }
+            doomed = sorted(owned if ids is None else set(ids))
+            for record_id in doomed:
+                if record_id not in owned:
+                    raise _Reply(
+                        404, f"no definition {record_id} in the trash", id=record_id
+                    )
+            if doomed:
+                self.settings.registry.purge(doomed)
+            return doomed
+
+        purged = await self._call(change)
+
+        return JsonResponse({"purged": purged})
+
+    def _check_deletes(self, *, allow: str) -> None:
+        """Refuse with 405 unless the server was started with ``--allow-delete``."""
+        if not self.settings.allow_delete:
+            raise _Reply(
+                405,
+                "this server does not delete definitions; its operator can allow "
+                "it with 'procreg serve --allow-delete' (deletes go to the trash)",
+                headers={"Allow": allow},
+            )
 
     async def _list(self, request: Request) -> Response:
         user = _user(request)
@@ -403,13 +531,7 @@ class _Api:
 
     async def _delete(self, request: Request, record_id: int) -> Response:
         user = _user(request)
-        if not self.settings.allow_delete:
-            raise _Reply(
-                405,
-                "this server does not delete definitions; its operator can allow "
-                "it with 'procreg serve --allow-delete' (deletes go to the trash)",
-                headers={"Allow": "GET, HEAD, PUT, PATCH"},
-            )
+        self._check_deletes(allow="GET, HEAD, PUT, PATCH")
         wanted = _wanted_revisions(request.headers.get("if-match"))
 
         def change() -> Record:
@@ -527,6 +649,18 @@ class _Api:
 
         return record
 
+    def _owned_trash(self, user: str, record_id: int) -> Record:
+        """Return definition ``record_id`` of ``user``'s trash.
+
+        Raises:
+            RecordNotFound: there is none: unknown, live, or another's.
+        """
+        record = self.settings.registry.get(record_id)
+        if record.owner != user or record.deleted is None:
+            raise RecordNotFound(record_id)
+
+        return record
+
     def _update(
         self,
         current: Record,
@@ -558,6 +692,16 @@ def _number(request: Request, name: str, default: int) -> int:
     text = request.query_params.get(name)
     if text is None or text == "":
         return default
+
+    return _whole(text, name)
+
+
+def _whole(text: str, name: str) -> int:
+    """Return the whole number ``text`` of the query parameter ``name``.
+
+    Raises:
+        _Reply: 400 when it is not one.
+    """
     if not (text.isascii() and text.isdigit()):
         raise _Reply(400, f"{name} must be a whole number of 0 or more, not {text!r}")
 
@@ -575,6 +719,15 @@ def _object(record: Record) -> dict[str, Any]:
         "created": record.created,
         "updated": record.updated,
         "updated_by": record.updated_by,
+    }
+
+
+def _trash_object(record: Record) -> dict[str, Any]:
+    """Return a record of the trash as the API shows it: where it is, and since when."""
+    return {
+        **_object(record),
+        "resource_uri": f"{TRASH_PATH}{record.id}/",
+        "deleted": record.deleted,
     }
 
 

@@ -17,6 +17,7 @@ from app_helpers import list_labels
 from textual.pilot import Pilot
 
 from procreg_tui.app import create_app
+from procreg_tui.app._dialogs import ConfirmScreen
 from procreg_tui.app._editor import DefinitionEditor
 from procreg_tui.registry import Registry
 from procreg_tui.remote import RemoteRegistry
@@ -63,4 +64,47 @@ async def test_app_lists_saves_and_follows_a_served_registry(
         )
         await _wait_for(pilot, lambda: list_labels(app) == ["mine", "from-elsewhere"])
         assert list_labels(app) == ["mine", "from-elsewhere"]
+    remote.close()
+
+
+async def test_app_deletes_and_undoes_on_a_served_registry(
+    deleting_server: LiveServer,
+) -> None:
+    """d and y move alice's definition to the server's trash; u brings it back
+    under its id through the trash endpoints."""
+    with Registry.open(deleting_server.registry_path) as registry:
+        registry.create({"name": "first", "exec": "/bin/true"}, owner="alice")
+        registry.create({"name": "second", "exec": "/bin/false"}, owner="alice")
+    remote = RemoteRegistry.connect(
+        deleting_server.url, "alice", PASSWORDS["alice"], poll_seconds=0.05
+    )
+    app = create_app(remote)
+
+    def trashed() -> list[int]:
+        return [r.id for r in Registry.open(deleting_server.registry_path).trash()]
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait_for(pilot, lambda: app.loaded)
+        await pilot.pause()
+        assert list_labels(app) == ["first", "second"]
+
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await _wait_for(pilot, lambda: list_labels(app) == ["second"])
+        assert list_labels(app) == ["second"]
+        assert trashed() == [1]
+
+        await pilot.press("u")
+        await _wait_for(pilot, lambda: list_labels(app) == ["first", "second"])
+        assert list_labels(app) == ["first", "second"]
+        assert trashed() == []
+        assert app.current_id == 1
+        restored = Registry.open(deleting_server.registry_path).get(1)
+        assert (restored.deleted, restored.revision, restored.updated_by) == (
+            None,
+            3,
+            "alice",
+        )
     remote.close()

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from cli_helpers import Outcome, procreg
-from server_harness import LiveServer
+from server_harness import PASSWORDS, LiveServer
 
 from procreg_tui.registry import Registry
 
@@ -83,6 +83,27 @@ def test_credentials_from_netrc(server: LiveServer, tmp_path: Path) -> None:
     )
 
 
+def test_netrc_passwords_with_spaces_in_quotes_or_escaped(
+    server: LiveServer, tmp_path: Path
+) -> None:
+    """bob's password has a space: written in double quotes, or with the space
+    escaped by a backslash, the netrc entry logs him in."""
+    home = tmp_path / "home"
+    home.mkdir()
+    netrc = home / ".netrc"
+    with Registry.open(server.registry_path) as registry:
+        registry.create({"exec": "/bin/bob"}, owner="bob")
+    assert PASSWORDS["bob"] == "bob-secret ünïcode"
+
+    for written in ('"bob-secret ünïcode"', "bob-secret\\ ünïcode"):
+        netrc.write_text(
+            f"machine 127.0.0.1 login bob password {written}\n", encoding="utf-8"
+        )
+        netrc.chmod(0o600)
+        listed = procreg("--remote", server.url, "list", environ={"HOME": str(home)})
+        assert (listed.status, listed.stdout) == (0, "1  bob  -  -  ok\n")
+
+
 def test_missing_credentials_are_explained(server: LiveServer, tmp_path: Path) -> None:
     """Without a user, or without a password and a terminal, the command says
     where to give them."""
@@ -134,11 +155,9 @@ def test_another_users_id_is_not_found(
 def test_delete_follows_the_server(
     server: LiveServer, deleting_server: LiveServer, alice_env: dict[str, str]
 ) -> None:
-    """delete is refused by a server without --allow-delete and works with it;
-    the trash stays on the server."""
-    for live in (server, deleting_server):
-        with Registry.open(live.registry_path) as registry:
-            registry.create(TR, owner="alice")
+    """delete is refused by a server without --allow-delete and works with it."""
+    with Registry.open(server.registry_path) as registry:
+        registry.create(TR, owner="alice")
 
     refused = _remote(server, "delete", "1", env=alice_env)
     assert refused.status == 1
@@ -151,17 +170,54 @@ def test_delete_follows_the_server(
     deleted = _remote(deleting_server, "delete", "1", env=alice_env)
     assert deleted.status == 0, deleted.stderr
     assert [r.id for r in Registry.open(deleting_server.registry_path).trash()] == [1]
-    restore = _remote(deleting_server, "restore", "1", env=alice_env)
-    assert (restore.status, restore.stderr) == (
-        1,
-        f"procreg: no definition 1 of alice at {deleting_server.url}\n",
+
+
+def test_trash_restore_and_purge_through_the_api(
+    server: LiveServer, deleting_server: LiveServer, alice_env: dict[str, str]
+) -> None:
+    """list --trash and --all, restore and purge work with --remote, on alice's
+    definitions only; purge needs a server started with --allow-delete (both
+    servers serve one file)."""
+    with Registry.open(server.registry_path) as registry:
+        for owner in ("alice", "alice", "bob"):
+            registry.create(TR, owner=owner)
+        registry.delete(3, user="bob")
+    assert _remote(deleting_server, "delete", "1", "2", env=alice_env).status == 0
+
+    trash = _remote(server, "list", "--trash", env=alice_env)
+    assert (trash.status, trash.stdout) == (
+        0,
+        "1  tr  single  -  deleted\n2  tr  single  -  deleted\n",
     )
-    trash = _remote(deleting_server, "list", "--trash", env=alice_env)
-    assert (trash.status, trash.stderr) == (
-        1,
-        "procreg: the trash of a served registry is kept on the server; run "
-        "'procreg --db FILE list --trash' on the server's host\n",
+
+    restored = _remote(server, "restore", "2", env=alice_env)
+    assert (restored.status, restored.stderr) == (
+        0,
+        "procreg: restored definition 2\n",
     )
+    listed = _remote(server, "list", "--all", env=alice_env)
+    assert listed.stdout == "1  tr  single  -  deleted\n2  tr  single  -  ok\n"
+    again = _remote(server, "restore", "2", env=alice_env)
+    assert (again.status, again.stderr) == (
+        1,
+        "procreg: definition 2 is not in the trash; nothing was restored\n",
+    )
+
+    refused = _remote(server, "purge", env=alice_env)
+    assert (refused.status, refused.stderr) == (
+        1,
+        f"procreg: the registry at {server.url} answered 405: this server does not "
+        "delete definitions; its operator can allow it with 'procreg serve "
+        "--allow-delete' (deletes go to the trash)\n",
+    )
+    purged = _remote(deleting_server, "purge", env=alice_env)
+    assert (purged.status, purged.stderr) == (
+        0,
+        "procreg: purged 1 definition from the trash\n",
+    )
+    stored = Registry.open(server.registry_path)
+    assert [r.id for r in stored.records(include_deleted=True)] == [2, 3]
+    assert [r.id for r in stored.trash()] == [3]
 
 
 def test_invalid_import_is_refused_before_sending(

@@ -229,9 +229,63 @@ def test_changes_by_others_are_noticed_without_waiting(server: LiveServer) -> No
     remote.close()
 
 
-def test_the_trash_is_left_to_the_server(server: LiveServer) -> None:
-    """trash, restore and purge say where to run them instead of pretending."""
+def test_trash_get_restore_and_purge_over_http(deleting_server: LiveServer) -> None:
+    """delete, then trash, get, records(include_deleted=True), restore and purge
+    answer as on a file, for alice's definitions only."""
+    server = deleting_server
     remote = _alice(server)
-    for call in (remote.trash, lambda: remote.restore(1), remote.purge):
-        with pytest.raises(RemoteError, match="the trash of a served registry is kept"):
-            call()
+    for number in range(3):
+        remote.create({"exec": f"/bin/tool{number}"})
+    RemoteRegistry.connect(server.url, "bob", PASSWORDS["bob"]).create(TR)
+    with Registry.open(server.registry_path) as registry:
+        registry.delete(4, user="bob")
+    remote.delete(1)
+    remote.delete(2)
+
+    assert [(r.id, r.deleted is not None) for r in remote.trash()] == [
+        (1, True),
+        (2, True),
+    ]
+    assert remote.get(2).deleted == Registry.open(server.registry_path).get(2).deleted
+    assert [r.id for r in remote.records(include_deleted=True)] == [1, 2, 3]
+    with pytest.raises(RecordNotFound):
+        remote.get(4)
+
+    restored = remote.restore(1)
+    assert (restored.id, restored.deleted, restored.revision) == (1, None, 3)
+    assert [r.id for r in remote.records()] == [1, 3]
+
+    assert remote.purge() == 1
+    assert remote.trash() == []
+    assert [r.id for r in Registry.open(server.registry_path).trash()] == [4]
+
+
+def test_restore_and_purge_refusals(
+    server: LiveServer, deleting_server: LiveServer
+) -> None:
+    """Restoring a live id is RecordNotFound, a stale base is a Conflict, a purge
+    of an id not in the trash removes nothing, and a server without
+    --allow-delete refuses purges (both servers serve one file)."""
+    with Registry.open(server.registry_path) as registry:
+        registry.create(TR, owner="alice")
+        registry.create(TR, owner="alice")
+        registry.delete(2, user="alice")
+    remote = _alice(deleting_server)
+
+    with pytest.raises(RecordNotFound) as missing:
+        remote.restore(1)
+    assert str(missing.value) == (
+        f"no definition 1 in the trash of alice at {deleting_server.url}"
+    )
+    with pytest.raises(Conflict) as stale:
+        remote.restore(2, base_revision=1)
+    assert stale.value.current.revision == 2
+    with pytest.raises(RecordNotFound) as not_trashed:
+        remote.purge([2, 1])
+    assert not_trashed.value.id == 1
+    assert [r.id for r in remote.trash()] == [2]
+
+    with pytest.raises(RemoteError) as refused:
+        _alice(server).purge()
+    assert (refused.value.status, refused.value.retryable) == (405, False)
+    assert [r.id for r in Registry.open(server.registry_path).trash()] == [2]
