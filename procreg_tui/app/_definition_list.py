@@ -112,22 +112,32 @@ class DefinitionList(ScrollView, can_focus=True):
         *,
         keep: int | None = None,
         drafts: Collection[int] = (),
+        widest: int = 0,
     ) -> None:
         """Show ``rows``, keeping the cursor on the definition with id ``keep``.
 
         Without ``keep`` (or when it is gone) the cursor stays on the
-        definition it was on, else goes to the top.
+        definition it was on, else goes to the top. The id column is as wide
+        as ``widest`` (the largest id there is), so it keeps its width while
+        the rows change.
         """
         wanted = keep if keep is not None else self._highlighted
         self._rows = rows
         self._drafts = drafts
-        self._id_width = max(3, len(str(max((e.id for e in rows), default=0))))
+        self._id_width = max(3, len(str(widest)))
         self.virtual_size = Size(self.size.width, len(rows))
 
         index = 0
         if wanted is not None:
             index = next((i for i, entry in enumerate(rows) if entry.id == wanted), 0)
         self.cursor = index
+        self.refresh()
+
+    def grew(self) -> None:
+        """Show rows added to the end of the shown sequence."""
+        self.virtual_size = Size(self.size.width, len(self._rows))
+        if self._highlighted is None and self._rows:
+            self.cursor = 0
         self.refresh()
 
     def mark_drafts(self, drafts: Collection[int]) -> None:

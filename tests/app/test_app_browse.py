@@ -116,3 +116,25 @@ async def test_escape_clears_the_filter(registry: Registry) -> None:
         await pilot.press("slash", *"ffmpeg", "escape")
         assert list_labels(app) == EXAMPLES
         assert isinstance(app.focused, DefinitionList)
+
+
+async def test_a_moving_cursor_opens_where_it_rests(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editor waits for the cursor to rest; Enter or an action opens at once."""
+    monkeypatch.setattr("procreg_tui.app._app.OPEN_DELAY", 30.0)
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("j", "j")
+        assert (app.current_id, app.settled) == (1, False)
+        assert '"name": "ffmpeg-to-mp3"' in app.query_one(DefinitionEditor).text
+
+        await pilot.press("enter")
+        assert (app.current_id, app.settled) == (3, True)
+        assert isinstance(app.focused, DefinitionEditor)
+
+        await pilot.press("escape", "j", "c")
+        await pilot.pause()
+        assert app.current_id == 4

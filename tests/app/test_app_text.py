@@ -35,3 +35,18 @@ def test_filter_matches_substrings_before_fuzzy() -> None:
     assert [e.id for e in narrowing.apply("sort")] == [2, 1, 3]
     assert [e.id for e in narrowing.apply("sortr")] == [1]
     assert [e.id for e in narrowing.apply("")] == [1, 2, 3]
+
+
+def test_filter_finds_fuzzy_matches_a_slice_at_a_time() -> None:
+    """Beyond the first slice, fuzzy matches come from more(); a longer query
+    still finds rows the shorter one had not tried yet."""
+    entries = [Entry(n, 1, {"name": f"s-o-r-t-{n}", "exec": "/x"}) for n in range(9000)]
+    entries.append(Entry(9000, 1, {"name": "sorted", "exec": "/x"}))
+    narrowing = Filter(entries)
+
+    assert [e.id for e in narrowing.apply("sort")] == [9000, *range(4000)]
+    assert not narrowing.complete
+    assert narrowing.more(4000) == 4000
+    assert narrowing.apply("sort-8999") == []
+    assert [e.id for e in narrowing.finish()] == [8999]
+    assert narrowing.complete
