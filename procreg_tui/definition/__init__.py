@@ -61,5 +61,7 @@ def __getattr__(name: str) -> Any:
     if name in _READING:
         from procreg_tui.definition import document  # noqa: PLC0415
 
-        return getattr(document, name)
+        value = getattr(document, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

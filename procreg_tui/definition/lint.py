@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import difflib
 import functools
 import json
 import re
@@ -87,9 +85,9 @@ def validate(
     if problems is None:
         problems = lint(definition)
         if isinstance(definition, dict):
-            checks = _other_checks()
-            problems.extend(checks.adapter_problems(definition))
-            problems.extend(checks.variable_problems(definition, bindings))
+            adapter_problems, variable_problems = _full_checks()
+            problems.extend(adapter_problems(definition))
+            problems.extend(variable_problems(definition, bindings))
 
     if document is not None:
         return [_placed(problem, document, base_path) for problem in problems]
@@ -113,11 +111,11 @@ def _quick_problems(
     """
     if type(definition) is not dict:
         return None
-    checks = _other_checks()
+    checks = _quick_checks()
     problems: list[Problem] = []
     try:
         if not checks.clean_schema.is_valid(definition):
-            if not checks.builtin_schema.is_valid(definition):
+            if not _builtin_schema().is_valid(definition):
                 return None
             _check_keys(definition, _definition_shape(), (), problems)
             environment = definition.get("environment")
@@ -134,16 +132,12 @@ def _quick_problems(
 
 
 @dataclass(frozen=True, slots=True)
-class _OtherChecks:
-    """The checks of the adapters and of resolution that :func:`validate` runs."""
+class _QuickChecks:
+    """What the quick path of :func:`validate` runs besides this area's checks."""
 
-    adapter_problems: Callable[[object], list[Problem]]
-    variable_problems: Callable[[object, Mapping[str, str] | None], list[Problem]]
-    builtin_schema: Any
-    """The compiled shipped schema, narrowed to adapters of built-in kinds."""
     clean_schema: Any
-    """``builtin_schema`` narrowed further to keys spelled as procreg does and
-    environments without secrets."""
+    """The compiled shipped schema, narrowed to adapters of built-in kinds,
+    keys spelled as procreg does and environments without secrets."""
     adapters_json: Callable[[dict[str, Any]], bytes]
     builtin_adapter_problems: Callable[[dict[str, Any], bytes], list[Problem]]
     builtin_variable_problems: Callable[
@@ -152,24 +146,43 @@ class _OtherChecks:
 
 
 @functools.cache
-def _other_checks() -> _OtherChecks:
-    """Return the checks of the adapters and of resolution.
+def _quick_checks() -> _QuickChecks:
+    """Return the quick checks of the adapters and of resolution.
 
     They are imported on first use: both areas import this package's
     problems, so importing them here at the top would be circular.
     """
-    from procreg_tui import adapters, resolve  # noqa: PLC0415
+    from procreg_tui import adapters  # noqa: PLC0415
+    from procreg_tui.resolve import builtin_variable_problems  # noqa: PLC0415
 
-    builtin = adapters.builtin_adapter_schema()
-    return _OtherChecks(
-        adapter_problems=adapters.adapter_problems,
-        variable_problems=resolve.variable_problems,
-        builtin_schema=compiled_schema(builtin),
-        clean_schema=compiled_schema(builtin, _clean_schema(_definition_shape())),
+    return _QuickChecks(
+        clean_schema=compiled_schema(
+            adapters.builtin_adapter_schema(), _clean_schema(_definition_shape())
+        ),
         adapters_json=adapters.adapters_json,
         builtin_adapter_problems=adapters.builtin_adapter_problems,
-        builtin_variable_problems=resolve.builtin_variable_problems,
+        builtin_variable_problems=builtin_variable_problems,
     )
+
+
+@functools.cache
+def _builtin_schema() -> Any:
+    """Return the compiled shipped schema, narrowed to adapters of built-in kinds."""
+    from procreg_tui.adapters import builtin_adapter_schema  # noqa: PLC0415
+
+    return compiled_schema(builtin_adapter_schema())
+
+
+@functools.cache
+def _full_checks() -> tuple[
+    Callable[[object], list[Problem]],
+    Callable[[object, Mapping[str, str] | None], list[Problem]],
+]:
+    """Return the full checks of the adapters and of resolution, imported on use."""
+    from procreg_tui.adapters import adapter_problems  # noqa: PLC0415
+    from procreg_tui.resolve import variable_problems  # noqa: PLC0415
+
+    return adapter_problems, variable_problems
 
 
 def lint(definition: object) -> list[Problem]:
@@ -231,7 +244,7 @@ def _renamed(obj: dict[str, Any], shape: _Shape, path: JsonPath) -> dict[str, An
         if child is not None and isinstance(value, dict):
             fixed[name] = _renamed(value, child, (*path, name))
         else:
-            fixed[name] = copy.deepcopy(value)
+            fixed[name] = _copied(value)
     return fixed
 
 
@@ -254,6 +267,13 @@ def _clean_schema(shape: _Shape) -> dict[str, Any]:
             "patternProperties": {flags + _SECRET_NAME.pattern: {"maxLength": 0}}
         }
     return schema
+
+
+def _copied(value: Any) -> Any:
+    """Return a deep copy of a JSON value."""
+    import copy  # noqa: PLC0415 - only fixing spellings needs it
+
+    return copy.deepcopy(value)
 
 
 def _check_keys(
@@ -294,6 +314,8 @@ def _unknown_key(key: str, shape: _Shape, path: JsonPath) -> Problem:
 @functools.lru_cache(maxsize=1024)
 def _closest(key: str, preferred: tuple[str, ...]) -> str | None:
     """Return the key of ``preferred`` that ``key`` is probably a misspelling of."""
+    import difflib  # noqa: PLC0415 - only a misspelt key needs it
+
     close = difflib.get_close_matches(key, preferred, n=1, cutoff=0.6)
     return close[0] if close else None
 

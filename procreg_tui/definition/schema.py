@@ -9,7 +9,6 @@ finds nothing wrong takes to run.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 from collections.abc import Iterator, Mapping
@@ -446,6 +445,8 @@ def _did_you_mean(value: object, allowed: Any) -> str:
     if not isinstance(value, str):
         return ""
     candidates = [choice for choice in allowed if isinstance(choice, str)]
+    import difflib  # noqa: PLC0415 - only a misspelt value needs it
+
     close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
     if not close:
         close = [choice for choice in candidates if choice.lower() == value.lower()]

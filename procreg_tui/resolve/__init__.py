@@ -2,18 +2,51 @@
 
 Variables ``${name}`` take their values from bindings inside each argv element
 and in adapter paths; ``$${`` is a literal ``${``.
+
+Each name is imported from its module on first use, so that validating
+definitions loads only the variable checks.
 """
 
-from procreg_tui.resolve._problems import (
-    SAMPLE_FOLDER,
-    builtin_variable_problems,
-    sample_bindings,
-    variable_problems,
-)
-from procreg_tui.resolve._resolution import Redirection, Resolution, resolve
-from procreg_tui.resolve._shell import command_line, quote
-from procreg_tui.resolve._variables import Bindings, references, substitute
-from procreg_tui.resolve._wiring import Wiring, WiringAdapter, WiringProcess, wiring
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from procreg_tui.resolve._problems import (
+        SAMPLE_FOLDER,
+        sample_bindings,
+        variable_problems,
+    )
+    from procreg_tui.resolve._quick import builtin_variable_problems
+    from procreg_tui.resolve._resolution import Redirection, Resolution, resolve
+    from procreg_tui.resolve._shell import command_line, quote
+    from procreg_tui.resolve._variables import Bindings, references, substitute
+    from procreg_tui.resolve._wiring import (
+        Wiring,
+        WiringAdapter,
+        WiringProcess,
+        wiring,
+    )
+
+_MODULES = {
+    "SAMPLE_FOLDER": "_problems",
+    "sample_bindings": "_problems",
+    "variable_problems": "_problems",
+    "builtin_variable_problems": "_quick",
+    "Redirection": "_resolution",
+    "Resolution": "_resolution",
+    "resolve": "_resolution",
+    "command_line": "_shell",
+    "quote": "_shell",
+    "Bindings": "_variables",
+    "references": "_variables",
+    "substitute": "_variables",
+    "Wiring": "_wiring",
+    "WiringAdapter": "_wiring",
+    "WiringProcess": "_wiring",
+    "wiring": "_wiring",
+}
 
 __all__ = [
     "SAMPLE_FOLDER",
@@ -33,3 +66,13 @@ __all__ = [
     "variable_problems",
     "wiring",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Return ``name`` from the module that defines it, importing it on first use."""
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
