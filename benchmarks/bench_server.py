@@ -6,9 +6,11 @@ uvicorn the same way: ``procreg serve`` on a registry of 200 definitions (100
 of them the benchmark user's), and a Starlette app whose one endpoint answers
 ``ok``. Then, for a few seconds each, a few client threads with kept-alive
 connections ask for the trivial endpoint, a page of the list, the whole list
-and one definition. It prints requests per second, the ratio to the trivial
-endpoint and the count of errors (any answer but 200), and exits 1 on any
-error. Traffic goes to 127.0.0.1 only, and every loop is bounded in requests
+and one definition, and last send a flood of wrong passwords. It prints
+requests per second, the ratio to the trivial endpoint and the count of errors
+(any answer but 200; for the flood, any but 401 and 429), with how many wrong
+passwords were hashed (401) before the throttle answered 429, and exits 1 on
+any error. Traffic goes to 127.0.0.1 only, and every loop is bounded in requests
 and in time.
 """
 
@@ -50,6 +52,8 @@ class Measure:
     requests: int
     errors: int
     seconds: float
+    hashed: int = 0
+    """Answers of 401: wrong passwords the server paid a hash for."""
 
     @property
     def rate(self) -> float:
@@ -102,15 +106,19 @@ def _load(
     threads: int,
     limit: int,
     auth: bool,
+    password: str = PASSWORD,
+    expected: frozenset[int] = frozenset({200}),
 ) -> Measure:
     """Ask for ``path`` from ``threads`` connections for ``seconds`` (at most
-    ``limit`` requests in all) and count the answers."""
+    ``limit`` requests in all) and count the answers; any status outside
+    ``expected`` is an error."""
     headers = {}
     if auth:
-        token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        token = base64.b64encode(f"{USER}:{password}".encode()).decode()
         headers["Authorization"] = f"Basic {token}"
     counts = [0] * threads
     errors = [0] * threads
+    hashed = [0] * threads
     share = limit // threads
     start = time.perf_counter()
     deadline = start + seconds
@@ -122,8 +130,9 @@ def _load(
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
-                if response.status == 200:
+                if response.status in expected:
                     counts[index] += 1
+                    hashed[index] += response.status == 401
                 else:
                     errors[index] += 1
             except (OSError, http.client.HTTPException):
@@ -138,7 +147,8 @@ def _load(
     for worker in workers:
         worker.join()
 
-    return Measure(name, sum(counts), sum(errors), time.perf_counter() - start)
+    seconds_taken = time.perf_counter() - start
+    return Measure(name, sum(counts), sum(errors), seconds_taken, sum(hashed))
 
 
 def _prepare(folder: Path) -> Path:
@@ -214,6 +224,19 @@ def main() -> int:
                     **load,
                 ),
                 _load("detail", procreg_port, API + "50/", auth=True, **load),
+                # Bounded by its count: the first wrong passwords each cost a
+                # slow hash, and the throttle shows only once they are spent.
+                _load(
+                    "wrong passwords",
+                    procreg_port,
+                    API,
+                    auth=True,
+                    password="not-the-password",
+                    expected=frozenset({401, 429}),
+                    seconds=60,
+                    threads=options.threads,
+                    limit=400,
+                ),
             ]
         finally:
             for process in (procreg, trivial):
@@ -228,6 +251,11 @@ def main() -> int:
             f"{measure.name:<20} {measure.requests:>9} {measure.rate:>9.0f} "
             f"{ratio:>9.2f}x {measure.errors:>6}"
         )
+    flood = measures[-1]
+    print(
+        f"wrong passwords: {flood.hashed} hashed (401), then "
+        f"{flood.requests - flood.hashed} refused by the throttle (429)"
+    )
     errors = sum(measure.errors for measure in measures)
     print(f"{options.threads} connections, {options.seconds:g} s each, loopback only")
 
