@@ -44,7 +44,7 @@ from procreg_tui.registry import (
 )
 from procreg_tui.server._errors import ServerError
 from procreg_tui.server._serve import DEFAULT_MAX_BODY
-from procreg_tui.server._throttle import LoginThrottle
+from procreg_tui.server._throttle import LoginThrottle, client_key
 from procreg_tui.server._users import UserStore
 
 LIST_PATH = "/api/process_definition/"
@@ -120,7 +120,7 @@ class _Authentication:
             return
 
         request = Request(scope)
-        client = request.client.host if request.client is not None else "unknown"
+        client = client_key(request.client.host if request.client else "unknown")
         try:
             user = await self._user(request.headers.get("authorization"), client)
         except ServerError as error:

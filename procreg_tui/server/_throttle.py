@@ -10,6 +10,7 @@ tokens have trickled back in. This module needs only the standard library.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import threading
 import time
@@ -31,6 +32,25 @@ NAME_REFILL_SECONDS = 6.0
 
 MAX_KEYS = 4096
 """Buckets kept for each kind of key; the least recently used go first."""
+
+
+def client_key(host: str) -> str:
+    """Return the key that ``host``'s attempts are counted under.
+
+    An IPv6 client usually holds a whole /64 network, so its attempts are
+    counted for that network; an IPv4 address (also one mapped into IPv6)
+    and anything else that is not an address count as themselves.
+    """
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+
+    return str(address)
 
 
 @dataclass(slots=True)

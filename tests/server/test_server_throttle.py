@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from server_harness import API, LiveServer, make_users, running_server
 
-from procreg_tui.server._throttle import LoginThrottle
+from procreg_tui.server._throttle import LoginThrottle, client_key
 
 
 class Clock:
@@ -113,6 +113,22 @@ def frozen(registry_path: Path, tmp_path: Path) -> Iterator[LiveServer]:
     users = make_users(tmp_path / "registry.users.json")
     with running_server(registry_path, users, throttle=throttle) as live:
         yield live
+
+
+@pytest.mark.parametrize(
+    ("host", "key"),
+    [
+        ("192.0.2.7", "192.0.2.7"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::ffff", "2001:db8:1:2::/64"),
+        ("::ffff:192.0.2.7", "192.0.2.7"),
+        ("unknown", "unknown"),
+    ],
+)
+def test_ipv6_clients_are_counted_by_their_64_network(host: str, key: str) -> None:
+    """Two addresses of one IPv6 /64 share a bucket; IPv4, mapped or not, is
+    counted per address."""
+    assert client_key(host) == key
 
 
 def test_live_server_answers_429_once_a_name_is_guessed_too_often(
