@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from procreg_tui.cli._context import Context
 from procreg_tui.cli._exit import ExitCode
 from procreg_tui.cli._parser import definition_id
-from procreg_tui.cli._sources import Found, Source, read_source
 from procreg_tui.cli._text import printable
 from procreg_tui.definition import (
     DefinitionError,
@@ -33,14 +32,17 @@ from procreg_tui.export import (
     write_atomically,
 )
 from procreg_tui.registry import Record, list_document, paths
-from procreg_tui.resolve import command_line, resolve, sample_bindings, wiring
 from procreg_tui.server import COMMANDS as SERVER_COMMANDS
 
-# TODO: every command loads the whole core, the JSON Schema validator included,
-# even `paths` and `--help`; `procreg list` of six definitions took ~0.85 s
-# against ~0.15 s for `python -c "import tinydb"` (target: 3x). Load validation
-# only in the commands that validate, once the definition area can be imported
-# without compiling its schema.
+if TYPE_CHECKING:
+    from procreg_tui.cli._sources import Found, Source
+
+# Reading files and resolving are imported by the commands that use them.
+# TODO: `procreg list` of 10 definitions still takes about 4x as long as
+# `python -c "import tinydb"` (target: 3x; benchmarks/bench_cli.py): importing
+# procreg_tui.registry alone takes 2.5x (platformdirs, fasteners, secrets,
+# socket at its top), and procreg_tui.export loads every format and all of
+# resolution for definition_label and dumps_pretty.
 
 
 def list_command(context: Context) -> int:
@@ -118,6 +120,8 @@ def validate_command(context: Context) -> int:
     for target in targets:
         record_id = _registry_target(target)
         if record_id is None:
+            from procreg_tui.cli._sources import read_source  # noqa: PLC0415
+
             source = read_source(target, context.stdin)
             result = {"source": source.origin, "definitions": len(source.found)}
             results.append((result, source.origin, source.all_problems()))
@@ -155,6 +159,13 @@ def render_command(context: Context) -> int:
         context.tell(f"{where} has errors; its command line cannot be rendered")
         return ExitCode.FAILURE
 
+    from procreg_tui.resolve import (  # noqa: PLC0415
+        command_line,
+        resolve,
+        sample_bindings,
+        wiring,
+    )
+
     bindings = dict(context.options.bindings)
     if context.options.sample:
         bindings = {**sample_bindings(definition), **bindings}
@@ -187,6 +198,8 @@ def render_command(context: Context) -> int:
 
 def import_command(context: Context) -> int:
     """Store every definition of the given files, or none of them; see ``--help``."""
+    from procreg_tui.cli._sources import read_source  # noqa: PLC0415
+
     options = context.options
     sources: list[Source] = []
     blocked = False
@@ -313,6 +326,8 @@ def _export_for_engine(
 
     for warning in export.warnings:
         context.tell(f"warning: {warning}")
+    from procreg_tui.resolve import sample_bindings  # noqa: PLC0415
+
     used = {name for record in records for name in sample_bindings(record.definition)}
     for name in dict(context.options.bindings):
         if name not in used:
@@ -498,6 +513,8 @@ def _one_definition(context: Context, target: str) -> tuple[Any, str, list[Probl
     if record_id is not None:
         record = context.registry().get(record_id)
         return record.definition, f"#{record.id}", validate(record.definition)
+
+    from procreg_tui.cli._sources import read_source  # noqa: PLC0415
 
     source = read_source(target, context.stdin)
     if len(source.found) != 1:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TextIO
@@ -173,6 +172,8 @@ def _os_message(error: OSError) -> str:
 def _internal_error(context: Context, error: Exception) -> int:
     """Report a failure of procreg itself in one line, with the way to learn more."""
     if context.environ.get(DEBUG_VARIABLE):
+        import traceback  # noqa: PLC0415 - only an internal error needs it
+
         context.stderr.write("".join(traceback.format_exception(error)))
     context.tell(f"internal error: {type(error).__name__}: {error}")
     if not context.environ.get(DEBUG_VARIABLE):
