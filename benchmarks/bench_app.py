@@ -231,7 +231,8 @@ async def _save(
     editor.text = editor.text.replace('"single"', '"service"')
     await pilot.pause()
     before = time.perf_counter()
-    await pilot.press("ctrl+s")
+    assert app._driver is not None
+    app._driver.send_message(events.Key("ctrl+s", None))
     during = await frames.key(app, "j")
     await _until(pilot, lambda: app.writing is None)
     return time.perf_counter() - before, during

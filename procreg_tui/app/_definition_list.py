@@ -223,27 +223,29 @@ class DefinitionList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
 
         entry = self._rows[index]
-        segments = self._segments(entry, width, base)
-        strip = Strip(segments, width)
         if index == self.cursor:
-            cursor_style = self.get_component_rich_style("definition-list--cursor")
-            strip = strip.apply_style(cursor_style)
-        return strip
+            # Laid over the base, so its background wins over the row's own.
+            base += self.get_component_rich_style(
+                "definition-list--cursor", partial=True
+            )
+        return Strip(self._segments(entry, width, base), width)
 
     def _segments(self, entry: Entry, width: int, base: Style) -> list[Segment]:
         """Return the cells of one row, exactly ``width`` cells wide."""
         validity = entry.validity
         mark_class = _MARK_CLASSES.get(validity) if validity is not None else None
         mark_style = (
-            base + self.get_component_rich_style(mark_class) if mark_class else base
+            base + self.get_component_rich_style(mark_class, partial=True)
+            if mark_class
+            else base
         )
-        dim = base + self.get_component_rich_style("definition-list--dim")
+        dim = base + self.get_component_rich_style("definition-list--dim", partial=True)
         draft = entry.id in self._drafts
 
         number = str(entry.id).rjust(self._id_width)
         flag = "*" if draft else " "
         label_style = (
-            base + self.get_component_rich_style("definition-list--draft")
+            base + self.get_component_rich_style("definition-list--draft", partial=True)
             if draft
             else base
         )

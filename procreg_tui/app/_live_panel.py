@@ -68,15 +68,15 @@ class LivePanel(VerticalScroll, can_focus=False):
         self._revealed = False
 
     def compose(self) -> ComposeResult:
-        """Lay out the four sections."""
+        """Lay out the four sections, what needs attention first."""
         yield Label("Command line", classes="heading")
         yield Static(id="command-line", classes="value")
-        yield Label("Wiring", classes="heading")
-        yield Static(id="wiring", classes="value")
-        yield Label("Bindings", classes="heading", id="bindings-heading")
-        yield Vertical(id="bindings")
         yield Label("Problems", classes="heading", id="problems-heading")
         yield OptionList(id="problems", markup=False)
+        yield Label("Bindings", classes="heading", id="bindings-heading")
+        yield Vertical(id="bindings")
+        yield Label("Wiring", classes="heading")
+        yield Static(id="wiring", classes="value")
 
     @property
     def analysis(self) -> Analysis | None:

@@ -43,7 +43,6 @@ def test_validation_failure(snap_compare: Compare, registry: Registry) -> None:
             if analysis is not None and analysis.document.text == editor.text:
                 break
             await pilot.pause(0.02)
-        pilot.app.query_one("#live").scroll_end(animate=False)
         await pilot.pause()
 
     assert snap_compare(create_app(registry), run_before=break_definition)
