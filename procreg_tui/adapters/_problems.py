@@ -157,14 +157,13 @@ def builtin_adapter_problems(
     can find anything, and they are all this runs. ``adapters_json`` is
     :func:`adapters_json` of the definition, when the caller has it already.
     """
-    adapters = [definition.get(keys[1]) for keys in _DIRECTION_KEYS]
-    remembered = adapters_json if adapters_json is not None else _json(adapters)
+    remembered = _adapters_text(definition) if adapters_json is None else adapters_json
     found = _CHECKED.get(remembered)
     if found is None:
         found = tuple(
             problem
-            for keys, adapter in zip(_DIRECTION_KEYS, adapters, strict=True)
-            if adapter is not None
+            for keys in _DIRECTION_KEYS
+            if (adapter := definition.get(keys[1])) is not None
             for problem in _builtin_check(keys, adapter)
         )
         if remembered:
@@ -180,14 +179,19 @@ def adapters_json(definition: Mapping[str, Any]) -> bytes:
     The results of the built-in checks are kept by it; it is empty (and
     nothing is kept) when the adapters are not plain JSON.
     """
-    return _json([definition.get(keys[1]) for keys in _DIRECTION_KEYS])
+    return _adapters_text(definition)
 
 
-def _json(value: object) -> bytes:
+def _adapters_text(definition: Mapping[str, Any]) -> bytes:
     try:
-        return orjson.dumps(value)
+        return orjson.dumps(
+            (definition.get(_INPUT_ADAPTER), definition.get(_OUTPUT_ADAPTER))
+        )
     except TypeError:
         return b""
+
+
+_INPUT_ADAPTER, _OUTPUT_ADAPTER = (keys[1] for keys in _DIRECTION_KEYS)
 
 
 _CHECKED: dict[bytes, tuple[Problem, ...]] = {}

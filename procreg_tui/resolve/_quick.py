@@ -37,17 +37,18 @@ def builtin_variable_problems(
         "args" if "args" in definition and "argv" not in definition else "argv"
     )
     arguments: list[str] = definition.get(arguments_key, [])
-    adapters = [definition.get(keys[1]) for keys in _DIRECTION_KEYS]
     if adapters_json is None:
         adapters_json = _adapters_json(definition)
-    links = _builtin_links(adapters, adapters_json)
+    links, reporting = _LINKS.get(adapters_json) or _builtin_links(
+        definition, adapters_json
+    )
 
     marked = [
         (index, _names(argument))
         for index, argument in enumerate(arguments)
         if "${" in argument
     ]
-    if not marked and not links:
+    if not marked and not reporting:
         return []
 
     provided = {link.variable for link in links if link.variable is not None}
@@ -94,30 +95,35 @@ class _Link:
     direction: str
 
 
-_LINKS: dict[bytes, tuple[_Link, ...]] = {}
-"""The links of pairs of built-in adapters, by their JSON text: they depend on
-the adapters alone, and a registry uses few distinct ones."""
+_LINKS: dict[bytes, tuple[tuple[_Link, ...], bool]] = {}
+"""The links of pairs of built-in adapters, and whether one of them can be
+reported without any argument, by the adapters' JSON text: they depend on the
+adapters alone, and a registry uses few distinct ones."""
 _LINKS_KEPT = 1024
 
 
-def _builtin_links(adapters: list[Any], remembered: bytes) -> tuple[_Link, ...]:
-    """Return the links of the input and output adapter whose paths hold ``${``.
+def _builtin_links(
+    definition: Mapping[str, Any], remembered: bytes
+) -> tuple[tuple[_Link, ...], bool]:
+    """Return the links of the adapters whose paths hold ``${``, and whether one
+    of them can be reported when no argument refers to a variable.
 
-    ``remembered`` is the adapters' JSON text, empty when they have none.
+    They are kept by ``remembered``, the adapters' JSON text, unless it is empty.
     """
-    links = _LINKS.get(remembered)
-    if links is None:
-        links = tuple(
-            link
-            for keys, adapter in zip(_DIRECTION_KEYS, adapters, strict=True)
-            if adapter is not None
-            and (link := _builtin_link(keys, adapter)) is not None
-        )
-        if remembered:
-            if len(_LINKS) >= _LINKS_KEPT:
-                _LINKS.clear()
-            _LINKS[remembered] = links
-    return links
+    links = tuple(
+        link
+        for keys in _DIRECTION_KEYS
+        if (adapter := definition.get(keys[1])) is not None
+        and (link := _builtin_link(keys, adapter)) is not None
+    )
+    reporting = any(
+        link.variable is None or link.unreached_unless_passed for link in links
+    )
+    if remembered:
+        if len(_LINKS) >= _LINKS_KEPT:
+            _LINKS.clear()
+        _LINKS[remembered] = (links, reporting)
+    return links, reporting
 
 
 def _builtin_link(
