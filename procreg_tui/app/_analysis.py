@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,14 +57,18 @@ class Analysis:
         return self.document.locate(problem.path)
 
 
-def analyse(text: str, overrides: Mapping[str, str]) -> Analysis:
+def analyse(
+    text: str, overrides: Mapping[str, str], extra: Sequence[Problem] = ()
+) -> Analysis:
     """Read ``text`` as a definition and resolve it with ``overrides`` as bindings.
 
-    Variables without an override take their sample value. Never raises for bad
-    content: what is wrong becomes a problem, or the ``failure`` of the result.
+    Variables without an override take their sample value; ``extra`` problems
+    (those of the bytes the text came from) are reported with the others.
+    Never raises for bad content: what is wrong becomes a problem, or the
+    ``failure`` of the result.
     """
     document = load_text(text)
-    problems = list(document.problems)
+    problems = [*extra, *document.problems]
     definition = document.value if isinstance(document.value, dict) else None
     if definition is None:
         if document.value is not None:

@@ -36,10 +36,11 @@ from procreg_tui.app._dialogs import (
 )
 from procreg_tui.app._editor import DefinitionEditor, definition_text
 from procreg_tui.app._entries import Entry, Filter, label_of
+from procreg_tui.app._literal import LiteralInput
 from procreg_tui.app._live_panel import LivePanel
 from procreg_tui.app._text import as_content
 from procreg_tui.app.clipboard import CopyOutcome, copy_text
-from procreg_tui.definition import Severity
+from procreg_tui.definition import Problem, Severity, load_bytes
 from procreg_tui.registry import Conflict, Record, Registry, RegistryError
 
 T = TypeVar("T")
@@ -66,6 +67,9 @@ WRITE_ACTIONS = frozenset(
 """Actions that change the registry or the definition being edited."""
 
 RegistrySource = Registry | Callable[[], Registry]
+
+_ENCODING_PROBLEMS = frozenset({"byte-order-mark", "encoding"})
+"""Problems of a file's bytes, which its decoded text no longer shows."""
 
 
 class ProcregApp(App[int]):
@@ -135,6 +139,7 @@ class ProcregApp(App[int]):
         self._search_generation = 0
         self._writing: str | None = None
         self._announce_reload = False
+        self._carried: tuple[str, list[Problem]] | None = None
         self.failure: str | None = None
         """Why the app stopped without showing the registry, if it did."""
         self.last_copy: CopyOutcome | None = None
@@ -144,7 +149,9 @@ class ProcregApp(App[int]):
         # app shuts down, when a query would find nothing.
         self._banner = Static(id="banner")
         self._left = Vertical(id="left")
-        self._filter_input = Input(placeholder="/ to filter", id="filter", compact=True)
+        self._filter_input = LiteralInput(
+            placeholder="/ to filter", id="filter", compact=True
+        )
         self._list = DefinitionList(id="list")
         self._status = Label("Loading the registry…", id="list-status")
         self._editor = DefinitionEditor(id="editor")
@@ -485,7 +492,10 @@ class ProcregApp(App[int]):
         if self._current is None:
             return
         overrides = self._overrides.get(self._current, {})
-        analysis = analyse(self._editor.text, overrides)
+        text = self._editor.text
+        carried = self._carried
+        extra = carried[1] if carried is not None and carried[0] == text else []
+        analysis = analyse(text, overrides, extra)
         self._analysis = analysis
         self._live_panel.show(analysis, revealed=self._revealed)
 
@@ -891,7 +901,7 @@ class ProcregApp(App[int]):
         record_id = self._current
         if record_id is None:
             return
-        analysis = analyse(self._editor.text, self._overrides.get(record_id, {}))
+        analysis = self._analyse_for_save(record_id)
         definition = analysis.definition
         if definition is None:
             first = analysis.problems[0] if analysis.problems else None
@@ -925,6 +935,13 @@ class ProcregApp(App[int]):
         self.push_screen(
             ConfirmScreen("Save with errors", question, yes="Save"), confirmed
         )
+
+    def _analyse_for_save(self, record_id: int) -> Analysis:
+        """Check the editor's text as it is now, with what $EDITOR's file carried."""
+        text = self._editor.text
+        carried = self._carried
+        extra = carried[1] if carried is not None and carried[0] == text else []
+        return analyse(text, self._overrides.get(record_id, {}), extra)
 
     def _store(
         self, record_id: int, definition: dict[str, Any], base: int | None = None
@@ -1048,10 +1065,11 @@ class ProcregApp(App[int]):
                         failure, title="$EDITOR", severity="error", markup=False
                     )
                     return
-                text = path.read_text(encoding="utf-8", errors="replace")
+                text, problems = _read_edited(path)
                 if self._current != record_id:
                     return
                 self._editor.load_text(text)
+                self._carried = (self._editor.text, problems)
                 self._edited_externally()
                 analysis = self._analysis
                 if analysis is None or not analysis.has_errors:
@@ -1126,6 +1144,24 @@ def _collector_paused() -> Iterator[None]:
         if collecting:
             gc.enable()
     gc.freeze()
+
+
+def _read_edited(path: Path) -> tuple[str, list[Problem]]:
+    """Read the file ``$EDITOR`` saved as ``procreg validate`` reads files.
+
+    Returns the text for the editor and the problems of its bytes (a byte
+    order mark, UTF-16, bytes that are not UTF-8), which the text alone no
+    longer shows. Undecodable bytes become U+FFFD in the text, so nothing the
+    user wrote disappears, and stay reported as an error.
+    """
+    data = path.read_bytes()
+    document = load_bytes(data, str(path))
+    problems = [
+        problem for problem in document.problems if problem.code in _ENCODING_PROBLEMS
+    ]
+    if any(problem.severity is Severity.ERROR for problem in problems):
+        return data.decode("utf-8", errors="replace"), problems
+    return document.text, problems
 
 
 def _entry_of(record: Record, known: Entry | None) -> Entry:

@@ -12,9 +12,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, OptionList, Static, TextArea
+from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from procreg_tui.app._literal import LiteralTextArea
 from procreg_tui.app._templates import TEMPLATES, Template
 from procreg_tui.app._text import as_content
 
@@ -108,10 +109,10 @@ class ConflictScreen(ModalScreen[Resolution | None]):
             with Horizontal(id="versions"):
                 with Vertical():
                     yield Label("Mine (unsaved)", classes="heading")
-                    yield TextArea(self._mine, read_only=True, id="mine")
+                    yield LiteralTextArea(self._mine, read_only=True, id="mine")
                 with Vertical():
                     yield Label("Theirs (stored now)", classes="heading")
-                    yield TextArea(self._theirs, read_only=True, id="theirs")
+                    yield LiteralTextArea(self._theirs, read_only=True, id="theirs")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Keep mine (m)", variant="warning", id="mine-button")
                 yield Button("Take theirs (t)", variant="primary", id="theirs-button")
@@ -147,7 +148,7 @@ class TextScreen(ModalScreen[None]):
         with Vertical(classes="dialog wide-dialog"):
             yield Label(self._title, classes="dialog-title")
             yield Static(as_content(self._message), classes="dialog-body")
-            yield TextArea(self._text, read_only=True, soft_wrap=True, id="text")
+            yield LiteralTextArea(self._text, read_only=True, soft_wrap=True, id="text")
             yield Label(
                 "Select with the mouse or shift+arrows; Escape closes.",
                 classes="dialog-hint",
@@ -157,7 +158,7 @@ class TextScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         """Put the text under the keyboard."""
-        self.query_one("#text", TextArea).focus()
+        self.query_one("#text", LiteralTextArea).focus()
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

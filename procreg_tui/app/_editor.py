@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any, ClassVar
 
 from textual import events
 from textual.message import Message
 from textual.strip import Strip
-from textual.widgets import TextArea
-from textual.widgets.text_area import Edit, EditResult
 
-from procreg_tui.app._text import is_hidden
+from procreg_tui.app._literal import LiteralTextArea
+from procreg_tui.app._text import replace_hidden
 from procreg_tui.definition import Severity
+
+HIGHLIGHT_LIMIT = 512 * 1024
+"""Characters beyond which the editor does not highlight (it would take seconds)."""
 
 _GUTTER_CLASSES = {
     Severity.ERROR: "definition-editor--error-line",
@@ -33,12 +34,7 @@ def definition_text(definition: Any) -> str:
 
 def safe_json_text(text: str) -> str:
     """Return ``text`` with characters that would act on the terminal as ``\\uXXXX``."""
-    if text.isprintable():
-        return text
-    return "".join(
-        _json_escape(char) if char not in "\n\t" and is_hidden(char) else char
-        for char in text
-    )
+    return replace_hidden(text, _json_escape, "\n\t")
 
 
 def _json_escape(char: str) -> str:
@@ -58,15 +54,16 @@ def _entering(text: str) -> str:
     return safe_json_text(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-class DefinitionEditor(TextArea):
+class DefinitionEditor(LiteralTextArea):
     """A code editor for one definition; lines with problems are marked.
 
     Every text that enters the editor (loaded, typed, pasted, dropped, back
-    from ``$EDITOR``) passes through :func:`_entering`, so a control
-    character shows as its ``\\uXXXX`` escape and never reaches the terminal.
+    from ``$EDITOR``) passes through :meth:`entering`, so a control
+    character shows as its ``\\uXXXX`` escape, which JSON reads back as the
+    same character, and never reaches the terminal.
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = TextArea.COMPONENT_CLASSES | {
+    COMPONENT_CLASSES: ClassVar[set[str]] = LiteralTextArea.COMPONENT_CLASSES | {
         "definition-editor--error-line",
         "definition-editor--warning-line",
     }
@@ -95,15 +92,15 @@ class DefinitionEditor(TextArea):
         self._marks: dict[int, Severity] = {}
 
     def load_text(self, text: str) -> None:
-        """Replace the text, with characters that act on the terminal escaped."""
-        super().load_text(_entering(text))
+        """Replace the text; a very large one is shown without highlighting."""
+        language = "json" if len(text) <= HIGHLIGHT_LIMIT else None
+        if self.language != language:
+            self.language = language
+        super().load_text(text)
 
-    def edit(self, edit: Edit) -> EditResult:
-        """Apply ``edit``, with characters that act on the terminal escaped."""
-        safe = _entering(edit.text)
-        if safe != edit.text:
-            edit = dataclasses.replace(edit, text=safe)
-        return super().edit(edit)
+    def entering(self, text: str) -> str:
+        """Return ``text`` with line ends as ``\\n`` and controls as JSON escapes."""
+        return _entering(text)
 
     async def _on_key(self, event: events.Key) -> None:
         """Let Escape leave the editor instead of moving to the next widget."""

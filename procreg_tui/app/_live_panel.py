@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from procreg_tui.app._analysis import Analysis
+from procreg_tui.app._literal import LiteralInput
 from procreg_tui.app._text import as_text, mask_secrets, visible
 from procreg_tui.definition import Problem, Severity
 
@@ -133,7 +134,7 @@ class LivePanel(VerticalScroll, can_focus=False):
         rows = [
             Horizontal(
                 Label(as_text(f"${{{visible(name)}}}"), classes="binding-name"),
-                Input(value, name=name, compact=True, classes="binding-value"),
+                LiteralInput(value, name=name, compact=True, classes="binding-value"),
                 classes="binding",
             )
             for name, value in bindings.items()

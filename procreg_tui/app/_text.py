@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from rich.text import Text
 from textual.content import Content
@@ -20,6 +20,8 @@ _BIDI_CONTROLS = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
 _NAMED_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\x1b": "\\e"}
+_SUSPECT = re.compile(r"[^ -~\n]")
+"""Every character but printable ASCII and the newline: the ones worth a look."""
 _SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|_KEY$|^KEY$", re.IGNORECASE)
 
 MASK = "••••••"
@@ -46,6 +48,25 @@ def is_hidden(char: str) -> bool:
     return category in ("Cc", "Cs") or (category == "Cf" and char != "\u200d")
 
 
+def replace_hidden(text: str, escape: Callable[[str], str], keep: str = "") -> str:
+    """Return ``text`` with each character that would act on the terminal, other
+    than those in ``keep``, replaced by ``escape(char)``.
+
+    Only characters outside printable ASCII are looked at, so a large text of
+    plain JSON costs one scan in C.
+    """
+    if text.isprintable():
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group()
+        return escape(char) if char not in keep and is_hidden(char) else char
+
+    if "\n" not in keep and "\n" in text:
+        text = text.replace("\n", escape("\n"))
+    return _SUSPECT.sub(replace, text)
+
+
 def visible(text: str, *, keep_newlines: bool = False) -> str:
     """Return ``text`` with every control character replaced by a visible escape.
 
@@ -53,18 +74,7 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     bidirectional overrides become ``\\e``, ``\\x07``, ``\\u202e`` and so on.
     Newlines are kept when ``keep_newlines`` is true, escaped otherwise.
     """
-    if text.isprintable():
-        return text
-
-    parts: list[str] = []
-    for char in text:
-        if keep_newlines and char == "\n":
-            parts.append(char)
-        elif is_hidden(char):
-            parts.append(_escape_char(char))
-        else:
-            parts.append(char)
-    return "".join(parts)
+    return replace_hidden(text, _escape_char, "\n" if keep_newlines else "")
 
 
 def as_text(text: str, style: str = "", *, keep_newlines: bool = False) -> Text:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from app_helpers import settle, shown, until_loaded
 from textual import events
+from textual.widgets import Input, TextArea
 
 from procreg_tui.app import create_app
 from procreg_tui.app._editor import DefinitionEditor
@@ -148,3 +149,83 @@ async def test_control_characters_from_the_external_editor_show(
 
         text = app.query_one(DefinitionEditor).text
         assert text == '{"exec": "/bin/true\\u001b[31m"}'
+
+
+async def test_the_copy_dialog_shows_control_characters_escaped(
+    registry: Registry,
+) -> None:
+    """Without a sure clipboard, the command line is shown with visible escapes."""
+    registry.create({"exec": "/bin/echo", "argv": ["\x1b]52;c;eA==\x07", "\x9b2J"]})
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+
+        await pilot.press("c")
+        for _ in range(200):
+            if app.last_copy is not None:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+
+        shown = app.screen.query_one("#text", TextArea).text
+        assert shown == "/bin/echo '\\e]52;c;eA==\\x07' '\\x9b2J'"
+
+
+async def test_fields_drop_control_characters(registry: Registry) -> None:
+    """A filter or binding value pasted with control characters keeps the rest."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        field = next(iter(app.query(".binding-value").results(Input)))
+        field.value = "/data/\x1b]0;x\x07in"
+        assert field.value == "/data/]0;xin"
+
+        await pilot.press("slash")
+        app.post_message(events.Paste("sort\x1b[2J\x07"))
+        await pilot.pause()
+        assert app.query_one("#filter", Input).value == "sort[2J"
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (
+            b'\xef\xbb\xbf{"exec": "/bin/true"}',
+            ("info", "byte-order-mark", 1, 1),
+        ),
+        ('{"exec": "/bin/true"}'.encode("utf-16"), ("info", "byte-order-mark", 1, 1)),
+        (b'{"exec": "/bin/\xff"}', ("error", "encoding", 1, 16)),
+    ],
+)
+async def test_the_external_editors_bytes_are_read_as_files_are(
+    registry: Registry,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    data: bytes,
+    problem: tuple[str, str, int, int],
+) -> None:
+    """A BOM, UTF-16 or bytes that are not UTF-8 from $EDITOR are reported."""
+    saved = tmp_path / "saved.json"
+    saved.write_bytes(data)
+    script = tmp_path / "edit.py"
+    script.write_text(f"import shutil, sys\nshutil.copy({str(saved)!r}, sys.argv[1])\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("e")
+        for _ in range(200):
+            if app.drafts:
+                break
+            await pilot.pause(0.02)
+
+        analysis = app.analysis
+        assert analysis is not None
+        assert [
+            (p.severity.value, p.code, p.line, p.column) for p in analysis.problems
+        ] == [problem]
+        assert app.query_one(DefinitionEditor).text.startswith('{"exec": "/bin/')
