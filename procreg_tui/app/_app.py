@@ -98,12 +98,36 @@ class ProcregApp(App[int]):
         Binding("n", "new", "New", tooltip="New definition from a template"),
         Binding("ctrl+s", "save", "Save", priority=True, tooltip="Save the definition"),
         Binding("c", "copy", "Copy", tooltip="Copy the resolved command line"),
-        Binding("e", "external_edit", "$EDITOR", tooltip="Edit in $VISUAL/$EDITOR"),
-        Binding("y", "duplicate", "Duplicate", tooltip="Store a copy under a new id"),
+        # The footer shows the keys a newcomer needs first; at 80 columns there
+        # is no room for more. Help and the palette list every one.
+        Binding(
+            "e",
+            "external_edit",
+            "$EDITOR",
+            show=False,
+            tooltip="Edit in $VISUAL/$EDITOR",
+        ),
+        Binding(
+            "y",
+            "duplicate",
+            "Duplicate",
+            show=False,
+            tooltip="Store a copy under a new id",
+        ),
         Binding("d", "delete", "Delete", tooltip="Move the definition to the trash"),
-        Binding("u", "undo", "Undo delete", tooltip="Bring back the last deleted"),
-        Binding("r", "reload", "Reload", tooltip="Read the registry file again"),
-        Binding("s", "reveal", "Secrets", tooltip="Show or mask secret values"),
+        Binding(
+            "u",
+            "undo",
+            "Undo delete",
+            show=False,
+            tooltip="Bring back the last deleted",
+        ),
+        Binding(
+            "r", "reload", "Reload", show=False, tooltip="Read the registry file again"
+        ),
+        Binding(
+            "s", "reveal", "Secrets", show=False, tooltip="Show or mask secret values"
+        ),
         Binding("q", "quit", "Quit", tooltip="Quit (asks when edits are unsaved)"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, tooltip="Quit"),
         Binding(
@@ -726,6 +750,8 @@ class ProcregApp(App[int]):
             key = binding.key_display or self.get_key_display(binding)
             everywhere.append((key, binding.tooltip or binding.description))
         listing = [
+            ("✗ ! *", "A row with errors, with warnings, with unsaved edits"),
+            ("1x svc", "Process type single, service (narrow list)"),
             ("j / ↓, k / ↑", "Next / previous definition"),
             ("PgDn / PgUp, Home / End", "Move a page / to the ends"),
             ("Enter", "Edit the highlighted definition"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import ClassVar
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -21,6 +21,10 @@ from procreg_tui.app._text import visible
 from procreg_tui.definition import Severity
 
 _MARKS = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: " ", None: " "}
+_SHORT_TYPES = {"single": " 1x", "service": "svc"}
+"""Process types as a narrow list shows them (help explains them)."""
+WIDE_ROW = 40
+"""From this width on, a row shows the process type and application in full."""
 _MARK_CLASSES = {
     Severity.ERROR: "definition-list--error",
     Severity.WARNING: "definition-list--warning",
@@ -249,24 +253,33 @@ class DefinitionList(ScrollView, can_focus=True):
             if draft
             else base
         )
-        detail = " ".join(
-            part for part in (entry.process_type, entry.application) if part
-        )
-
         fixed = 1 + len(number) + 2
         rest = max(0, width - fixed)
-        label_width = rest if width < 40 else max(rest * 3 // 5, min(rest, 18))
-        detail_width = max(0, rest - label_width)
+        if width < WIDE_ROW:
+            detail = _SHORT_TYPES.get(entry.process_type, entry.process_type[:3])
+            detail_width = 4 if detail and rest > 12 else 0
+            label_width = rest - detail_width
+        else:
+            detail = " ".join(
+                part for part in (entry.process_type, entry.application) if part
+            )
+            label_width = max(rest * 3 // 5, min(rest, 18))
+            detail_width = max(0, rest - label_width)
 
         segments = [
             Segment(_MARKS[validity], mark_style),
             Segment(number, dim),
             Segment(flag, label_style),
             Segment(" ", base),
-            Segment(set_cell_size(visible(entry.label), label_width), label_style),
+            Segment(_fit(visible(entry.label), label_width), label_style),
         ]
         if detail_width:
-            segments.append(
-                Segment(set_cell_size(" " + visible(detail), detail_width), dim)
-            )
+            segments.append(Segment(_fit(" " + visible(detail), detail_width), dim))
         return segments
+
+
+def _fit(text: str, width: int) -> str:
+    """Return ``text`` in exactly ``width`` cells, cut with an ellipsis if longer."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, max(0, width - 1)) + "…" if width else ""

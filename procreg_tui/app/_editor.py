@@ -6,6 +6,7 @@ import json
 from typing import Any, ClassVar
 
 from textual import events
+from textual.geometry import Offset
 from textual.message import Message
 from textual.strip import Strip
 
@@ -83,7 +84,7 @@ class DefinitionEditor(LiteralTextArea):
             "",
             language="json",
             theme="css",
-            soft_wrap=False,
+            soft_wrap=True,
             tab_behavior="indent",
             show_line_numbers=True,
             id=id,
@@ -120,7 +121,18 @@ class DefinitionEditor(LiteralTextArea):
     def render_line(self, y: int) -> Strip:
         """Draw row ``y``, marking the line number of a line with a problem."""
         strip = super().render_line(y)
-        severity = self._marks.get(int(self.scroll_y) + y)
+        if not self._marks:
+            return strip
+
+        # With soft wrap a line may take several rows; only its first is marked.
+        row = int(self.scroll_y) + y
+        wrapped = self.wrapped_document
+        if row >= wrapped.height:
+            return strip
+        line, _ = wrapped.offset_to_location(Offset(0, row))
+        severity = self._marks.get(line)
+        if wrapped.location_to_offset((line, 0)).y != row:
+            severity = None
         if (
             severity is None
             or severity not in _GUTTER_CLASSES

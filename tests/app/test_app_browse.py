@@ -42,7 +42,7 @@ async def test_row_shows_type_and_application(registry: Registry) -> None:
         await until_loaded(pilot)
 
         row = list_lines(app)[1]
-        assert row.rstrip() == "   2  full-format-service  service inges"
+        assert row.rstrip() == "   2  full-format-service  service inge…"
 
 
 async def test_j_k_and_arrows_move_and_open(registry: Registry) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_helpers import list_lines, shown, until_loaded
+from app_helpers import list_lines, settle, shown, until_loaded
 from textual.widgets import Input, OptionList
 
 from procreg_tui.app import create_app
@@ -91,7 +91,7 @@ async def test_secrets_are_masked_until_revealed(registry: Registry) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await until_loaded(pilot)
         await pilot.press("end")
-        await pilot.pause()
+        await settle(pilot)
 
         assert shown(app, "#command-line") == f"env API_TOKEN={MASK} LANG=C /bin/env"
         await pilot.press("s")
@@ -105,10 +105,10 @@ async def test_definition_text_is_shown_literally(registry: Registry) -> None:
     async with app.run_test(size=(120, 24)) as pilot:
         await until_loaded(pilot)
         await pilot.press("end")
-        await pilot.pause()
+        await settle(pilot)
 
         row = list_lines(app)[6]
-        assert row.rstrip() == "   7  [bold]x[/bold] [/] ["
+        assert row.rstrip() == "   7  [bold]x[/bold] [/] …"
         assert "\x1b" not in row
         title = app.query_one(DefinitionEditor).border_title
         assert title == (
