@@ -42,6 +42,7 @@ from procreg_tui.app._text import as_content
 from procreg_tui.app.clipboard import CopyOutcome, copy_text
 from procreg_tui.definition import Problem, Severity, load_bytes
 from procreg_tui.registry import Conflict, Record, Registry, RegistryError
+from procreg_tui.remote import RemoteError
 
 T = TypeVar("T")
 
@@ -164,6 +165,8 @@ class ProcregApp(App[int]):
         self._writing: str | None = None
         self._announce_reload = False
         self._carried: tuple[str, list[Problem]] | None = None
+        self._offline: str | None = None
+        self._retry: Callable[[], None] | None = None
         self.failure: str | None = None
         """Why the app stopped without showing the registry, if it did."""
         self.last_copy: CopyOutcome | None = None
@@ -312,12 +315,39 @@ class ProcregApp(App[int]):
             self.failure = str(error)
             self.exit(1, return_code=1, message=Text(f"procreg: {error}"))
             return
+        if _passing(error):
+            self._go_offline(error, self._start_loading)
+            return
         self._update_status()
         self.notify(str(error), title="Registry", severity="error", markup=False)
+
+    def _go_offline(self, error: RegistryError, retry: Callable[[], None]) -> None:
+        """Keep what was loaded as a read-only view until ``r`` retries ``retry``."""
+        self._offline = str(error)
+        self._retry = retry
+        self._show_banner()
+        self._update_status()
+        self.notify(
+            f"{error}\nEverything loaded and every unsaved edit is kept; "
+            "r tries again.",
+            title="Registry unreachable",
+            severity="error",
+            markup=False,
+        )
+
+    def _back_online(self) -> None:
+        """Leave the offline view after a read or a change went through."""
+        if self._offline is None:
+            return
+        self._offline = None
+        self._retry = None
+        self._show_banner()
+        self.notify("The registry answers again.")
 
     def _fill(self, registry: Registry, entries: list[Entry]) -> None:
         """Show freshly read rows, keeping the filter, the selection and every draft."""
         first = not self._loaded
+        self._back_online()
         self._db = registry
         self._entries = entries
         self._by_id = {entry.id: entry for entry in entries}
@@ -391,9 +421,17 @@ class ProcregApp(App[int]):
         self._left.border_title = f"Definitions {shown}/{total}"
 
     def _show_banner(self) -> None:
-        """Show the read-only banner when edits are refused."""
+        """Show the banner when edits are refused: read-only or offline."""
         banner = self._banner
-        banner.display = self.read_only
+        banner.display = self.read_only or self._offline is not None
+        if self._offline is not None:
+            banner.update(
+                as_content(
+                    f"Offline: {self._offline} A read-only view of what was "
+                    "loaded; r tries again."
+                )
+            )
+            return
         if not self.read_only:
             return
         reason = "opened with --read-only"
@@ -510,6 +548,9 @@ class ProcregApp(App[int]):
         """Give the keyboard back to the list."""
         self._list.focus()
 
+    # TODO: reading and checking run on the event loop; a 10 MB definition
+    # costs about 0.4 s per pause in typing (and 1.8 s to open it), during
+    # which keys wait. A thread would not help while the work holds the GIL.
     def _analyse_now(self) -> None:
         """Check and resolve the editor's text and show the result."""
         self._analyse_timer = None
@@ -655,6 +696,14 @@ class ProcregApp(App[int]):
                 markup=False,
             )
             return
+        if self._offline is not None:
+            self.notify(
+                "The registry cannot be reached, so nothing is changed; r tries "
+                "again. Unsaved edits are kept.",
+                title="Offline",
+                severity="warning",
+            )
+            return
 
         self._writing = what
         self._update_status()
@@ -679,10 +728,21 @@ class ProcregApp(App[int]):
         except Conflict as conflict:
             outcome = partial(conflicted or partial(self._failed, what), conflict)
         except RegistryError as error:
-            outcome = partial(self._failed, what, error)
+            if _passing(error):
+                again = partial(
+                    self._write, change, what=what, done=done, conflicted=conflicted
+                )
+                outcome = partial(self._go_offline, error, again)
+            else:
+                outcome = partial(self._failed, what, error)
         else:
-            outcome = partial(done, result)
+            outcome = partial(self._succeeded, done, result)
         self.call_from_thread(self._written, outcome)
+
+    def _succeeded(self, done: Callable[[T], None], result: T) -> None:
+        """Show a change that went through."""
+        self._back_online()
+        done(result)
 
     def _written(self, then: Callable[[], None]) -> None:
         """End the running change and show its outcome."""
@@ -804,13 +864,23 @@ class ProcregApp(App[int]):
         self.notify(f"Secret-looking values are {state}.")
 
     def action_reload(self) -> None:
-        """Read the registry file again, keeping unsaved edits."""
+        """Read the registry file again, keeping unsaved edits.
+
+        Offline, it tries again what failed: the change, or the reading.
+        """
         if self._writing is not None:
             self.notify(
                 f"Still busy: {self._writing}. Try again in a moment.",
                 severity="warning",
                 markup=False,
             )
+            return
+        retry = self._retry
+        if self._offline is not None and retry is not None:
+            self._offline = None
+            self._retry = None
+            self._show_banner()
+            retry()
             return
         self._announce_reload = True
         self._start_loading(reread=True)
@@ -1170,6 +1240,11 @@ def _collector_paused() -> Iterator[None]:
         if collecting:
             gc.enable()
     gc.freeze()
+
+
+def _passing(error: RegistryError) -> bool:
+    """Whether ``error`` says "not now" (a served registry out of reach or busy)."""
+    return isinstance(error, RemoteError) and error.retryable
 
 
 def _read_edited(path: Path) -> tuple[str, list[Problem]]:

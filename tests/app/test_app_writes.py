@@ -15,6 +15,7 @@ from textual.widgets import Input, TextArea
 from procreg_tui.app import create_app
 from procreg_tui.app._editor import DefinitionEditor
 from procreg_tui.registry import Record, Registry
+from procreg_tui.remote import RemoteError
 
 pytestmark = pytest.mark.asyncio
 
@@ -229,3 +230,52 @@ async def test_the_external_editors_bytes_are_read_as_files_are(
             (p.severity.value, p.code, p.line, p.column) for p in analysis.problems
         ] == [problem]
         assert app.query_one(DefinitionEditor).text.startswith('{"exec": "/bin/')
+
+
+class FlakyRegistry(Registry):
+    """A registry whose changes fail as an unreachable server's do, until allowed."""
+
+    reachable = False
+
+    def update(self, record_id: int, definition: dict[str, Any], **kw: Any) -> Record:
+        """Fail like a server out of reach, or update as usual."""
+        if not self.reachable:
+            raise RemoteError(
+                "cannot reach the registry at http://h:1/: refused", unreachable=True
+            )
+        return super().update(record_id, definition, **kw)
+
+
+async def test_an_unreachable_registry_gives_a_read_only_view_and_r_retries(
+    registry: Registry,
+) -> None:
+    """A save to an unreachable registry keeps everything; r saves once it answers."""
+    flaky = FlakyRegistry.open(registry.path)
+    app = create_app(flaky)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        editor.text = editor.text.replace('"timeout": 600', '"timeout": 700')
+        await pilot.pause()
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert shown(app, "#banner") == (
+            "Offline: cannot reach the registry at http://h:1/: refused A read-only "
+            "view of what was loaded; r tries again."
+        )
+        assert app.drafts.keys() == {1}
+        await pilot.press("y")
+        await settle(pilot)
+        assert [r.id for r in flaky.records()] == [1, 2, 3, 4, 5, 6]
+        messages = [note.message for note in app._notifications]
+        assert messages[-1].startswith(
+            "The registry cannot be reached, so nothing is changed"
+        )
+
+        flaky.reachable = True
+        await pilot.press("r")
+        await settle(pilot)
+        assert not app.query_one("#banner").display
+        assert flaky.get(1).definition["timeout"] == 700
+        assert app.drafts == {}
