@@ -22,7 +22,7 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static, TextArea
 from textual.worker import get_current_worker
 
 from procreg_tui.app._analysis import Analysis, analyse
@@ -163,7 +163,7 @@ class ProcregApp(App[int]):
         self._open_timer: Any = None
         self._search_generation = 0
         self._writing: str | None = None
-        self._announce_reload = False
+        self._announce: str | None = None
         self._carried: tuple[str, list[Problem]] | None = None
         self._offline: str | None = None
         self._retry: Callable[[], None] | None = None
@@ -356,9 +356,9 @@ class ProcregApp(App[int]):
         if first:
             self._show_banner()
             self._editor.read_only = self.read_only
-        elif self._announce_reload:
-            self.notify(f"Read the registry again: {len(entries)} definitions.")
-        self._announce_reload = False
+        elif self._announce is not None:
+            self.notify(f"{self._announce}: {len(entries)} definitions.")
+        self._announce = None
 
         self._show_rows(self._filter.reset(entries), keep=self._current)
         self._prepare_search(entries, 0)
@@ -400,6 +400,7 @@ class ProcregApp(App[int]):
         if registry is None or busy or not self._loaded:
             return
         if registry.changed_on_disk():
+            self._announce = "The registry changed on disk; the list shows it"
             self._start_loading()
 
     def _update_status(self) -> None:
@@ -810,11 +811,11 @@ class ProcregApp(App[int]):
             key = binding.key_display or self.get_key_display(binding)
             everywhere.append((key, binding.tooltip or binding.description))
         listing = [
-            ("✗ ! *", "A row with errors, with warnings, with unsaved edits"),
-            ("1x svc", "Process type single, service (narrow list)"),
             ("j / ↓, k / ↑", "Next / previous definition"),
             ("PgDn / PgUp, Home / End", "Move a page / to the ends"),
             ("Enter", "Edit the highlighted definition"),
+            ("✗  !  *", "Marks: errors, warnings, unsaved edits"),
+            ("1x  svc", "Process type: single, service"),
         ]
         editor = [
             ("Escape", "Back to the list"),
@@ -832,11 +833,17 @@ class ProcregApp(App[int]):
             ("Escape", "Clear the filter"),
         ]
         return [
-            ("In the list", everywhere + listing),
+            ("Main keys (letters outside text fields, ctrl keys anywhere)", everywhere),
+            ("In the list", listing),
             ("Filter", filtering),
             ("Editor", editor),
             ("Live panel", live),
         ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide the filter key where typing ``/`` enters text instead."""
+        typing = isinstance(self.focused, Input | TextArea)
+        return not (action == "filter" and typing)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Offer every action of the app in the command palette."""
@@ -852,7 +859,7 @@ class ProcregApp(App[int]):
             ("reload", "Reload", "Read the registry file again"),
             ("reveal", "Show or hide secrets", "Unmask secret-looking values"),
             ("filter", "Filter", "Narrow the list of definitions"),
-            ("help", "Keys", "List every key binding"),
+            ("help", "Help: every key", "List every key binding of procreg"),
         ):
             yield SystemCommand(title, help_text, _runner(self, action))
 
@@ -882,7 +889,7 @@ class ProcregApp(App[int]):
             self._show_banner()
             retry()
             return
-        self._announce_reload = True
+        self._announce = "Read the registry again"
         self._start_loading(reread=True)
 
     def action_new(self) -> None:
@@ -957,14 +964,24 @@ class ProcregApp(App[int]):
         )
 
     def _deleted_done(self, record_id: int) -> None:
-        """Take a trashed definition off the list and offer to undo."""
+        """Take a trashed definition off the list and offer to undo.
+
+        The cursor moves to the row that took its place (or the one above).
+        """
+        ids = [entry.id for entry in self._list.rows]
+        neighbour: int | None = None
+        if record_id in ids:
+            index = ids.index(record_id)
+            others = ids[:index] + ids[index + 1 :]
+            if others:
+                neighbour = others[min(index, len(others) - 1)]
         self._remove(record_id)
         self._drafts.pop(record_id, None)
         self._draft_bases.pop(record_id, None)
         self._deleted.append(record_id)
         if self._current == record_id:
             self._current = None
-        self._refresh_list()
+        self._refresh_list(keep=neighbour)
         if self._list.highlighted is None:
             self._close_editor()
         self.notify(f"Deleted definition {record_id}. Press u to undo.")
@@ -1007,8 +1024,9 @@ class ProcregApp(App[int]):
                 else " ("
             )
             reason = first.message if first else "empty text"
+            kind = "valid JSON" if analysis.document.value is None else "a JSON object"
             self.notify(
-                f"Not saved: the text is not a JSON object{where}{reason}).",
+                f"Not saved: the text is not {kind}{where}{reason}).",
                 title="Save",
                 severity="error",
                 markup=False,
@@ -1212,9 +1230,10 @@ class ProcregApp(App[int]):
             self.exit(0)
             return
         count = len(self._drafts)
+        ids = ", ".join(str(record_id) for record_id in sorted(self._drafts))
         question = Text(
-            f"{count} definition{'s' * (count != 1)} have unsaved edits. Quit and "
-            "lose them?"
+            f"{'Definitions' if count > 1 else 'Definition'} {ids} "
+            f"{'have' if count > 1 else 'has'} unsaved edits. Quit and lose them?"
         )
 
         def confirmed(answer: bool | None) -> None:

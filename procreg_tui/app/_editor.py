@@ -6,6 +6,7 @@ import json
 from typing import Any, ClassVar
 
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.geometry import Offset
 from textual.message import Message
 from textual.strip import Strip
@@ -76,8 +77,18 @@ class DefinitionEditor(LiteralTextArea):
     }
     """
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Shown in the footer; the key itself is caught before TextArea's own
+        # handling, which would move to the next widget.
+        Binding("escape", "leave", "List", key_display="esc"),
+    ]
+
     class Escaped(Message):
         """The user pressed Escape: the keyboard should go elsewhere."""
+
+    def action_leave(self) -> None:
+        """Give the keyboard back to the list."""
+        self.post_message(self.Escaped())
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(

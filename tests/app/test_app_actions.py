@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from app_helpers import list_labels, settle, shown, until_loaded
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from procreg_tui.app import create_app
 from procreg_tui.app._dialogs import (
@@ -84,7 +84,9 @@ async def test_unparseable_text_is_not_saved(registry: Registry) -> None:
 
         assert registry.get(1).revision == 1
         messages = [note.message for note in app._notifications]
-        assert any(m.startswith("Not saved: the text is not a JSON") for m in messages)
+        assert any(
+            m.startswith("Not saved: the text is not valid JSON") for m in messages
+        )
         assert any("line 1, column" in m for m in messages)
 
 
@@ -376,3 +378,35 @@ async def test_filter_keeps_focus_while_typing(registry: Registry) -> None:
 
         assert app.query_one("#filter", Input).value == "dyn"
         assert [r.id for r in registry.records()] == [1, 2, 3, 4, 5, 6]
+
+
+async def test_delete_keeps_the_cursor_in_place(registry: Registry) -> None:
+    """After a delete the cursor is on the row that took its place, or the one above."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("j", "j", "d", "y")
+        await settle(pilot)
+        assert app.current_id == 4
+        await pilot.press("end", "d", "y")
+        await settle(pilot)
+        assert app.current_id == 5
+
+
+async def test_quit_names_the_unsaved_definitions(registry: Registry) -> None:
+    """The quit question says which definitions hold unsaved edits."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        _replace_text(app.query_one(DefinitionEditor), '"timeout": 600', '"timeout": 1')
+        await pilot.pause()
+        app.query_one("#list").focus()
+
+        await pilot.press("q")
+        await pilot.pause()
+
+        body = app.screen.query_one(".dialog-body", Static)
+        assert str(body.content) == (
+            "Definition 1 has unsaved edits. Quit and lose them?"
+        )
