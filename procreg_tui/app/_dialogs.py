@@ -100,12 +100,17 @@ class ConflictScreen(ModalScreen[Resolution | None]):
         self._message = message
         self._mine = mine
         self._theirs = theirs
+        self._differs = _first_difference(mine, theirs)
 
     def compose(self) -> ComposeResult:
         """Lay out the message, the two versions and the choices."""
+        message = (
+            f"{self._message}. Both are shown from line {self._differs + 1}, "
+            "where they first differ."
+        )
         with Vertical(classes="dialog wide-dialog"):
             yield Label("Changed by someone else", classes="dialog-title")
-            yield Static(as_content(self._message), classes="dialog-body")
+            yield Static(as_content(message), classes="dialog-body")
             with Horizontal(id="versions"):
                 with Vertical():
                     yield Label("Mine (unsaved)", classes="heading")
@@ -117,6 +122,16 @@ class ConflictScreen(ModalScreen[Resolution | None]):
                 yield Button("Keep mine (m)", variant="warning", id="mine-button")
                 yield Button("Take theirs (t)", variant="primary", id="theirs-button")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        """Scroll both versions to where they first differ, once laid out."""
+        self.call_after_refresh(self._show_difference)
+
+    def _show_difference(self) -> None:
+        """Put both cursors on the first line that differs, in view."""
+        for area in self.query(LiteralTextArea):
+            area.cursor_location = (self._differs, 0)
+            area.scroll_cursor_visible(center=True, animate=False)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -130,6 +145,15 @@ class ConflictScreen(ModalScreen[Resolution | None]):
     def action_choose(self, choice: Resolution | None) -> None:
         """Dismiss with ``choice``."""
         self.dismiss(choice)
+
+
+def _first_difference(mine: str, theirs: str) -> int:
+    """Return the 0-based index of the first line where two texts differ."""
+    pairs = zip(mine.splitlines(), theirs.splitlines(), strict=False)
+    return next(
+        (index for index, (a, b) in enumerate(pairs) if a != b),
+        min(len(mine.splitlines()), len(theirs.splitlines())),
+    )
 
 
 class TextScreen(ModalScreen[None]):

@@ -91,7 +91,8 @@ async def test_unparseable_text_is_not_saved(registry: Registry) -> None:
 
 
 async def test_conflict_keep_mine(registry: Registry) -> None:
-    """A save over someone else's change shows both; 'm' keeps mine on top."""
+    """A save over someone else's change shows both from where they differ; 'm'
+    keeps mine on top."""
     app = create_app(registry)
     async with app.run_test(size=(80, 24)) as pilot:
         await until_loaded(pilot)
@@ -105,6 +106,10 @@ async def test_conflict_keep_mine(registry: Registry) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConflictScreen)
+        shown_from = [
+            area.cursor_location for area in app.screen.query(".dialog TextArea")
+        ]
+        assert shown_from == [(12, 0), (12, 0)]
         await pilot.press("m")
         await settle(pilot)
 
