@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Any
 
 import orjson
 
 _JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+_FORMAT_CANDIDATE = re.compile(r"[^\x00-\xac\xae-\u05ff]")
+"""Characters outside the ranges known to hold no format character (Cf)."""
 
 
 def dumps_pretty(value: Any) -> str:
@@ -35,13 +38,27 @@ def dumps_line(value: Any) -> str:
 
 
 def json_safe(text: str) -> str:
-    """Return JSON text with the controls JSON leaves raw written as ``\\u00NN``.
+    """Return JSON text with the characters a terminal acts on written as escapes.
 
     JSON encoders escape U+0000-U+001F but pass DEL, the C1 controls
-    (U+0080-U+009F, among them a one-character escape sequence introducer) and
-    the Unicode line separators through. In JSON text these characters can only
-    occur inside strings, so the escaped text parses to the same value.
+    (U+0080-U+009F, among them a one-character escape sequence introducer), the
+    Unicode line separators and the format characters (right-to-left override,
+    zero-width space and the like, which make one text look like another)
+    through. In JSON text these characters can only occur inside strings, so
+    the escaped text parses to the same value.
     """
     if text.isascii() and "\x7f" not in text:
         return text
-    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    text = _JSON_UNSAFE.sub(_escape, text)
+    return _FORMAT_CANDIDATE.sub(_escape_format, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _escape_format(match: re.Match[str]) -> str:
+    char = match.group()
+    if unicodedata.category(char) != "Cf":
+        return char
+    return json.dumps(char)[1:-1]

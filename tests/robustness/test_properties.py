@@ -9,10 +9,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from conftest import run_procreg
 from corpus import raw_controls as raw
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from procreg_runner import run_procreg
 from rendered import screen_text
 from strategies import DEFINITIONS, JSON_VALUES
 
