@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from procreg_tui import __version__
+from procreg_tui._helptext import HelpFormatter
 from procreg_tui.export._format import ExportFormat
 from procreg_tui.remote import add_remote_options
 from procreg_tui.server import add_commands as add_server_commands
@@ -291,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="procreg",
         description=_DESCRIPTION,
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
         add_help=False,
     )
     _add_help(parser)
@@ -305,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
             help=summary,
             description=description,
             epilog=examples,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=HelpFormatter,
             add_help=False,
         )
         _add_help(sub)

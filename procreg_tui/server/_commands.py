@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+from procreg_tui._helptext import HelpFormatter
 from procreg_tui.registry import open_registry, resolve_path
 from procreg_tui.server._errors import ServerError
 from procreg_tui.server._serve import (
@@ -92,7 +93,7 @@ def add_commands(commands: Any, configure: Configure) -> None:
         help="serve the registry over HTTP (the original registry's API)",
         description=_SERVE_DESCRIPTION,
         epilog=_SERVE_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
         add_help=False,
     )
     configure(serve_parser)
@@ -103,7 +104,7 @@ def add_commands(commands: Any, configure: Configure) -> None:
         help="add, list and remove the users of 'procreg serve'",
         description=_USERS_DESCRIPTION,
         epilog=_USERS_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
         add_help=False,
     )
     configure(users_parser)
