@@ -41,7 +41,14 @@ from procreg_tui.app._live_panel import LivePanel
 from procreg_tui.app._text import as_content
 from procreg_tui.app.clipboard import CopyOutcome, copy_text
 from procreg_tui.definition import Problem, Severity, load_bytes
-from procreg_tui.registry import Conflict, Record, Registry, RegistryError
+from procreg_tui.registry import (
+    Conflict,
+    Record,
+    Registry,
+    RegistryError,
+    RegistryGone,
+    RegistryReadOnly,
+)
 from procreg_tui.remote import RemoteError
 
 T = TypeVar("T")
@@ -322,9 +329,16 @@ class ProcregApp(App[int]):
         self.notify(str(error), title="Registry", severity="error", markup=False)
 
     def _go_offline(self, error: RegistryError, retry: Callable[[], None]) -> None:
-        """Keep what was loaded as a read-only view until ``r`` retries ``retry``."""
+        """Keep what was loaded as a read-only view until ``r`` retries ``retry``.
+
+        The same failure seen again (the poll retrying on its own) changes only
+        what ``r`` retries; the user has been told already.
+        """
+        repeated = self._offline == str(error)
         self._offline = str(error)
         self._retry = retry
+        if repeated:
+            return
         self._show_banner()
         self._update_status()
         self.notify(
@@ -752,7 +766,14 @@ class ProcregApp(App[int]):
         then()
 
     def _failed(self, what: str, error: RegistryError) -> None:
-        """Say why a change could not be made."""
+        """Say why a change could not be made.
+
+        A registry that turned read-only while open gets the banner and a
+        read-only editor from then on, as if it had been opened so.
+        """
+        if isinstance(error, RegistryReadOnly) and self.read_only:
+            self._show_banner()
+            self._editor.read_only = True
         self.notify(str(error), title=f"{what}: failed", severity="error", markup=False)
 
     def _put(self, record: Record) -> Entry:
@@ -1262,8 +1283,11 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _passing(error: RegistryError) -> bool:
-    """Whether ``error`` says "not now" (a served registry out of reach or busy)."""
-    return isinstance(error, RemoteError) and error.retryable
+    """Whether ``error`` says "not now": a served registry out of reach or busy,
+    or a registry file gone from its place (it may be put back)."""
+    return isinstance(error, RegistryGone) or (
+        isinstance(error, RemoteError) and error.retryable
+    )
 
 
 def _read_edited(path: Path) -> tuple[str, list[Problem]]:

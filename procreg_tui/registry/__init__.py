@@ -13,6 +13,7 @@ from procreg_tui.registry._errors import (
     RecordNotFound,
     RegistryCorrupt,
     RegistryError,
+    RegistryGone,
     RegistryReadOnly,
 )
 from procreg_tui.registry._locations import (
@@ -40,6 +41,7 @@ __all__ = [
     "Registry",
     "RegistryCorrupt",
     "RegistryError",
+    "RegistryGone",
     "RegistryReadOnly",
     "RegistryStorage",
     "default_path",

@@ -50,6 +50,20 @@ class RegistryReadOnly(RegistryError):  # noqa: N818 (the public name)
         )
 
 
+class RegistryGone(RegistryError):  # noqa: N818 (the public name)
+    """The registry file that was read has disappeared from its path."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"the registry {path} has disappeared since procreg read it (the file "
+            "was deleted, or its directory removed or renamed). procreg will not "
+            "write a new registry in its place, which would hand out its ids "
+            "again: put the file back, or start procreg again to begin a new "
+            "registry there."
+        )
+
+
 class LockTimeout(RegistryError):  # noqa: N818 (the public name)
     """The registry lock was not free within the time allowed."""
 

@@ -32,6 +32,7 @@ from tinydb.storages import Storage
 from procreg_tui.registry._errors import (
     RegistryCorrupt,
     RegistryError,
+    RegistryGone,
     RegistryReadOnly,
 )
 from procreg_tui.registry._lock import RegistryLock, current_user
@@ -198,6 +199,9 @@ class RegistryStorage(Storage):
 
         self._tables: Tables | None = None
         self._identity: Identity | None = None
+        # Once a registry file has been read or written, its disappearance is
+        # an error: starting afresh would hand out its ids a second time.
+        self._seen_file = False
         self._held: int | None = None
         self._in_transaction = False
         self._dirty = False
@@ -224,6 +228,7 @@ class RegistryStorage(Storage):
 
         Raises:
             RegistryCorrupt: the file does not parse; it is left untouched.
+            RegistryGone: the file this storage read has disappeared.
             RegistryError: the file cannot be read.
         """
         with self._guard:
@@ -236,7 +241,8 @@ class RegistryStorage(Storage):
         """Store ``data`` as the registry's new content.
 
         Raises:
-            RegistryReadOnly: the registry is read-only.
+            RegistryReadOnly: the registry is read-only, or has become so.
+            RegistryGone: the file this storage read has disappeared.
             RegistryError: the file changed since it was read, or the write
                 failed; the file on disk is unchanged in both cases.
         """
@@ -269,7 +275,8 @@ class RegistryStorage(Storage):
         An exception inside the block discards the block's writes.
 
         Raises:
-            RegistryReadOnly: the registry is read-only.
+            RegistryReadOnly: the registry is read-only, or has become so.
+            RegistryGone: the file this storage read has disappeared.
             LockTimeout: the lock was not free in time.
             RegistryCorrupt: the file does not parse; nothing is written.
         """
@@ -311,6 +318,17 @@ class RegistryStorage(Storage):
             self._forget()
 
     def _check_writable(self) -> None:
+        """Refuse a write to a registry that vanished or may not be written.
+
+        Writability is looked at again before every write, so a file or
+        directory that turned read-only while procreg had it open is reported
+        as such (and stays read-only for this storage) instead of failing late
+        or, for a file protected by its mode alone, being replaced.
+        """
+        if self._seen_file and self._current_identity() == _MISSING:
+            raise RegistryGone(self.path)
+        if self.read_only_reason is None:
+            self.read_only_reason = _writable_reason(self._file, self.lock.path)
         if self.read_only_reason is not None:
             raise RegistryReadOnly(self.path, self.read_only_reason)
 
@@ -346,6 +364,8 @@ class RegistryStorage(Storage):
         try:
             fd = os.open(self._file, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
         except FileNotFoundError:
+            if self._seen_file:
+                raise RegistryGone(self.path) from None
             self._adopt(None, _MISSING, None)
             return
         except OSError as exc:
@@ -386,6 +406,8 @@ class RegistryStorage(Storage):
         self._tables = tables
         self._identity = identity
         self._held = fd
+        if fd is not None:
+            self._seen_file = True
 
     def _forget(self) -> None:
         self._adopt(None, _MISSING, None)

@@ -39,6 +39,7 @@ from procreg_tui.registry import (
     Registry,
     RegistryCorrupt,
     RegistryError,
+    RegistryGone,
     RegistryReadOnly,
     list_document,
 )
@@ -615,6 +616,11 @@ class _Api:
             ) from error
         except RegistryReadOnly as error:
             raise _Reply(403, "the registry is read-only on this server") from error
+        except RegistryGone as error:
+            log.error("%s", error)
+            raise _Reply(
+                503, "the server's registry file is missing; see its log"
+            ) from error
         except RegistryCorrupt as error:
             log.error("%s", error)
             raise _Reply(

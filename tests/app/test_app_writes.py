@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import settle, shown, until_loaded
+from app_helpers import list_labels, settle, shown, until_loaded
 from textual import events
 from textual.widgets import Input, TextArea
 
@@ -279,3 +279,48 @@ async def test_an_unreachable_registry_gives_a_read_only_view_and_r_retries(
         assert not app.query_one("#banner").display
         assert flaky.get(1).definition["timeout"] == 700
         assert app.drafts == {}
+
+
+async def test_a_registry_file_that_vanishes_keeps_the_view_until_it_is_back(
+    registry: Registry,
+) -> None:
+    """A deleted registry file gives a read-only view; putting it back ends it.
+
+    The rows and the unsaved edit stay, the user is told once, nothing writes a
+    new registry in the old one's place, and the poll notices the file's return.
+    """
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        editor.text = editor.text.replace('"timeout": 600', '"timeout": 700')
+        await pilot.pause()
+        saved = registry.path.read_bytes()
+
+        registry.path.unlink()
+        for _ in range(300):
+            if app.query_one("#banner").display:
+                break
+            await pilot.pause(0.02)
+        assert shown(app, "#banner").startswith(
+            f"Offline: the registry {registry.path} has disappeared since procreg "
+            "read it"
+        )
+        assert len(list_labels(app)) == 6
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not registry.path.exists()
+        assert app.drafts.keys() == {1}
+        await pilot.pause(1.5)
+        titles = [note.title for note in app._notifications]
+        assert titles.count("Registry unreachable") == 1
+
+        registry.path.write_bytes(saved)
+        for _ in range(300):
+            if not app.query_one("#banner").display:
+                break
+            await pilot.pause(0.02)
+        assert not app.query_one("#banner").display
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert registry.get(1).definition["timeout"] == 700
