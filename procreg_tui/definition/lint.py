@@ -27,6 +27,14 @@ if TYPE_CHECKING:
 SIZE_LIMIT = 1024
 """Characters of JSON the original registry could store for one definition."""
 
+# Fields whose text reaches the process, besides argv, environment and the
+# adapters' parameters.
+_PROCESS_TEXT = ("exec", "cwd")
+_ADAPTER_PARAMETERS = {
+    "input_adapter": ("input_parameters", "input_params"),
+    "output_adapter": ("output_parameters", "output_params"),
+}
+
 _SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|_KEY$", re.IGNORECASE)
 
 _KEY_CODES = KEY_CODES | {"unknown-key", "alias-key", "alias-conflict"}
@@ -369,7 +377,11 @@ def _looks_secret(name: str) -> bool:
 
 
 def _check_size(definition: dict[str, Any], problems: list[Problem]) -> None:
-    """Note a definition whose JSON is longer than the original registry stored."""
+    """Note a definition whose JSON is longer than the original registry stored.
+
+    The JSON text also tells cheaply whether any string holds a NUL, which
+    :func:`_check_nul` then places.
+    """
     try:
         encoded = orjson.dumps(definition)
     except (orjson.JSONEncodeError, TypeError):
@@ -388,12 +400,17 @@ def _check_size(definition: dict[str, Any], problems: list[Problem]) -> None:
                 )
             )
             return
-        length = len(json.dumps(definition, ensure_ascii=False))
+        text = json.dumps(definition, ensure_ascii=False)
+        length = len(text)
+        if "\\u0000" in text:
+            _check_nul(definition, problems)
     else:
         # Bytes count at least the characters, so only long ones need decoding.
         length = len(encoded)
         if length > SIZE_LIMIT and not encoded.isascii():
             length = len(encoded.decode("utf-8"))
+        if b"\\u0000" in encoded:
+            _check_nul(definition, problems)
 
     if length > SIZE_LIMIT:
         problems.append(
@@ -405,6 +422,52 @@ def _check_size(definition: dict[str, Any], problems: list[Problem]) -> None:
                 "definition-size",
             )
         )
+
+
+def _check_nul(definition: dict[str, Any], problems: list[Problem]) -> None:
+    """Report NUL characters in what reaches the process.
+
+    No process can be given one in its arguments, environment or paths: the
+    operating system ends each string at the first NUL, so the process would
+    silently get less than the definition says.
+    """
+    places: list[tuple[JsonPath, object]] = [
+        ((key,), definition.get(key)) for key in _PROCESS_TEXT
+    ]
+    for key in ("argv", "args"):
+        arguments = definition.get(key)
+        if isinstance(arguments, list):
+            places += [((key, index), item) for index, item in enumerate(arguments)]
+    environment = definition.get("environment")
+    if isinstance(environment, dict):
+        for name, value in environment.items():
+            places += [(("environment", name), name), (("environment", name), value)]
+    for adapter_key, parameter_keys in _ADAPTER_PARAMETERS.items():
+        adapter = definition.get(adapter_key)
+        if not isinstance(adapter, dict):
+            continue
+        for parameters_key in parameter_keys:
+            parameters = adapter.get(parameters_key)
+            if isinstance(parameters, dict):
+                places += [
+                    ((adapter_key, parameters_key, name), value)
+                    for name, value in parameters.items()
+                ]
+
+    reported: set[JsonPath] = set()
+    for path, value in places:
+        if isinstance(value, str) and "\0" in value and path not in reported:
+            reported.add(path)
+            problems.append(
+                Problem(
+                    Severity.ERROR,
+                    path,
+                    f"{path_name(path)} holds a NUL character (\\u0000); no process "
+                    "can be given one, so everything after it would be lost: "
+                    "remove it",
+                    "nul-character",
+                )
+            )
 
 
 def _placed(problem: Problem, document: Document, base_path: JsonPath) -> Problem:

@@ -16,8 +16,8 @@ def quote(word: str) -> str:
     Nothing in it is expanded: ``$``, backquotes, globs, spaces, newlines and
     quotes all stay as they are; the empty string becomes ``''``.
     """
-    # TODO: a NUL cannot be passed to any process nor written in a shell word;
-    # no check reports an argument holding one yet, and the shell cuts it there.
+    # A NUL cannot be written in a shell word nor passed to any process;
+    # validation reports it as an error (``nul-character``).
     return shlex.quote(word)
 
 

@@ -338,3 +338,46 @@ def test_keys_that_are_not_strings_are_unknown_without_suggestion() -> None:
     assert [(p.code, p.path, p.message) for p in problems] == [
         ("unknown-key", (3,), "unknown key 3; procreg keeps it as it is")
     ]
+
+
+@pytest.mark.parametrize(
+    ("definition", "path"),
+    [
+        pytest.param({"exec": "/bin/e\x00cho"}, ("exec",), id="exec"),
+        pytest.param({"exec": "e", "argv": ["-n", "a\x00b"]}, ("argv", 1), id="argv"),
+        pytest.param({"exec": "e", "args": ["a\x00"]}, ("args", 0), id="args"),
+        pytest.param({"exec": "e", "cwd": "/tmp/\x00"}, ("cwd",), id="cwd"),
+        pytest.param(
+            {"exec": "e", "environment": {"LANG": "C\x00"}},
+            ("environment", "LANG"),
+            id="environment value",
+        ),
+        pytest.param(
+            {
+                "exec": "e",
+                "argv": ["${input_file}"],
+                "input_adapter": {
+                    "input_type": "file",
+                    "input_parameters": {"file_path": "/in\x00put"},
+                },
+            },
+            ("input_adapter", "input_parameters", "file_path"),
+            id="adapter path",
+        ),
+    ],
+)
+def test_a_nul_that_would_reach_the_process_is_an_error(
+    definition: dict[str, Any], path: tuple[str | int, ...]
+) -> None:
+    """A NUL in exec, argv, cwd, environment or an adapter's path is an error."""
+    problems = [p for p in validate(definition) if p.code == "nul-character"]
+
+    assert [(p.severity, p.path) for p in problems] == [(Severity.ERROR, path)]
+    assert "holds a NUL character (\\u0000)" in problems[0].message
+
+
+def test_a_nul_in_a_description_or_an_escaped_one_is_no_problem() -> None:
+    """Text that never reaches the process, and a written ``\\u0000``, are fine."""
+    definition = {"exec": "e", "description": "a\x00b", "argv": ["\\u0000"]}
+
+    assert [p.code for p in validate(definition)] == []

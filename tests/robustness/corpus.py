@@ -31,6 +31,8 @@ class HostileText:
     """What the app draws (controls as ``\\e``, ``\\xNN``, ``\\uNNNN``)."""
     wiring: str | None = None
     """What the drawn wiring shows, when it differs from ``cli``."""
+    reaches_process: bool = True
+    """Whether a process can be given it: a NUL cannot, which is an error."""
 
     @property
     def param(self) -> object:
@@ -60,7 +62,7 @@ TEXTS = [
     HostileText("csi-clear-screen", "\x1b[2J\x1b[H", "\\x1b[2J\\x1b[H", "\\e[2J\\e[H"),
     HostileText("c1-csi", "\x9b31mx", "\\x9b31mx", "\\x9b31mx"),
     HostileText("bel", "ding\x07", "ding\\x07", "ding\\x07"),
-    HostileText("nul", "a\x00b", "a\\x00b", "a\\x00b"),
+    HostileText("nul", "a\x00b", "a\\x00b", "a\\x00b", reaches_process=False),
     HostileText(
         "carriage-return",
         "safe\roverwritten",

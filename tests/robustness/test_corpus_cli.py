@@ -103,11 +103,21 @@ def test_a_terminal_never_gets_a_raw_control_character(
 def test_list_and_render_show_the_text_literally(
     hostile: HostileText, procreg: Procreg
 ) -> None:
-    """list shows the label and render the words as written, controls escaped."""
+    """list shows the label and render the words as written, controls escaped.
+
+    Text no process can be given is an error that render names instead.
+    """
     listed = procreg("list", tty=True)
     rendered = procreg("render", "1", "--wiring", tty=True)
 
     assert listed.stdout.startswith(f"1  {hostile.cli}  single  {hostile.cli}  ")
+    if not hostile.reaches_process:
+        assert rendered.status == 1
+        assert "#1: error: $.exec: `exec` holds a NUL character" in rendered.stderr
+        assert rendered.stderr.endswith(
+            "procreg: #1 has errors; its command line cannot be rendered\n"
+        )
+        return
     assert f" '--label={hostile.cli}' " in rendered.stdout
     drawn = hostile.wiring or hostile.cli
     assert f"process         /opt/{drawn}/run  (2 arguments)" in rendered.stdout
@@ -123,7 +133,8 @@ def test_json_of_hostile_text_reads_back_exactly(
     shown = json.loads(procreg("show", "1").stdout)
     listed = json.loads(procreg("list", "--json").stdout)
     exported = procreg("export").stdout
-    again = run_procreg(tmp_path / "again.json", "import", "-", stdin=exported)
+    allow = [] if hostile.reaches_process else ["--allow-invalid"]
+    again = run_procreg(tmp_path / "again.json", "import", *allow, "-", stdin=exported)
     re_exported = run_procreg(tmp_path / "again.json", "export").stdout
 
     assert shown == expected
