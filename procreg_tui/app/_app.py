@@ -222,6 +222,20 @@ class ProcregApp(App[int]):
         self.call_after_refresh(self._start_loading)
         self.set_interval(POLL_INTERVAL, self._poll)
 
+    def run(self, *args: Any, **kwargs: Any) -> int | None:
+        """Run the app on this terminal, at the size the terminal reports.
+
+        Textual takes the size from ``COLUMNS`` and ``LINES`` when they are set,
+        also after each resize, so a shell that exported them would pin the app
+        to the size of that moment: a terminal enlarged from too small would go
+        on asking to be enlarged. They are dropped first (``$EDITOR`` then asks
+        the terminal too).
+        """
+        if not kwargs.get("headless", False):
+            for name in ("COLUMNS", "LINES"):
+                os.environ.pop(name, None)
+        return super().run(*args, **kwargs)
+
     # -- state the tests and the benchmark read -----------------------------------
 
     @property
