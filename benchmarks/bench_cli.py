@@ -36,7 +36,15 @@ from procreg_tui.resources import examples_dir
 
 LIST_TARGET = 3.0
 LARGE_TARGET = 1.3
-HEAVY_MODULES = ("jsonschema", "platformdirs", "procreg_tui.export", "textual")
+HEAVY_MODULES = (
+    "jsonschema",
+    "platformdirs",
+    "fasteners",
+    "procreg_tui.export._schedulers",
+    "procreg_tui.server._serve",
+    "procreg_tui.remote._http",
+    "textual",
+)
 
 
 def _registry(folder: Path, count: int) -> Path:

@@ -15,34 +15,27 @@ from procreg_tui.definition import (
     DefinitionError,
     Problem,
     Severity,
+    definition_label,
     fix_aliases,
     format_path,
     has_errors,
     validate,
     worst,
 )
-from procreg_tui.export import (
-    ENGINE_FORMATS,
-    ExportError,
-    ExportFormat,
-    definition_label,
-    dumps_pretty,
-    engine_export,
-    export_text,
-    write_atomically,
-)
+from procreg_tui.export._format import ExportFormat
+from procreg_tui.export._json import dumps_pretty
 from procreg_tui.registry import Record, list_document, paths
 from procreg_tui.server import COMMANDS as SERVER_COMMANDS
 
 if TYPE_CHECKING:
     from procreg_tui.cli._sources import Found, Source
 
-# Reading files and resolving are imported by the commands that use them.
-# TODO: `procreg list` of 10 definitions still takes about 4x as long as
-# `python -c "import tinydb"` (target: 3x; benchmarks/bench_cli.py): importing
-# procreg_tui.registry alone takes 2.5x (platformdirs, fasteners, secrets,
-# socket at its top), and procreg_tui.export loads every format and all of
-# resolution for definition_label and dumps_pretty.
+# Reading files, resolving and the export formats are imported by the
+# commands that use them.
+# TODO: `procreg list` of 10 definitions takes about 3.1-3.2x as long as
+# `python -c "import tinydb"` (target: 3x; benchmarks/bench_cli.py); most of
+# what is left is the validation that the validity column needs, where
+# jsonschema_rs alone imports email.utils for its format checks.
 
 
 def list_command(context: Context) -> int:
@@ -268,6 +261,12 @@ def export_command(context: Context) -> int:
     scheduler formats also go to a folder, one file per definition; every
     warning of theirs goes to standard error.
     """
+    from procreg_tui.export import (  # noqa: PLC0415
+        ENGINE_FORMATS,
+        export_text,
+        write_atomically,
+    )
+
     options = context.options
     export_format = ExportFormat(options.format)
     folder = _output_folder(options.output)
@@ -318,6 +317,12 @@ def _export_for_engine(
     Raises:
         ExportError: a file cannot be written.
     """
+    from procreg_tui.export import (  # noqa: PLC0415
+        ExportError,
+        engine_export,
+        write_atomically,
+    )
+
     try:
         export = engine_export(records, export_format, dict(context.options.bindings))
     except ExportError as error:
@@ -367,6 +372,8 @@ def _stream_misuse(
     bindings: Sequence[tuple[str, str]],
 ) -> str | None:
     """Return why the options do not fit a format of one stream, else ``None``."""
+    from procreg_tui.export import ENGINE_FORMATS  # noqa: PLC0415
+
     engines = ", ".join(fmt.value for fmt in ExportFormat if fmt in ENGINE_FORMATS)
     if folder is not None:
         return (

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from procreg_tui.definition.errors import DefinitionError
+from procreg_tui.definition.label import definition_label
 from procreg_tui.definition.lint import fix_aliases, lint, validate
 from procreg_tui.definition.problems import (
     JsonPath,
@@ -40,6 +41,7 @@ __all__ = [
     "JsonPath",
     "Problem",
     "Severity",
+    "definition_label",
     "fix_aliases",
     "format_path",
     "has_errors",

@@ -2,18 +2,38 @@
 
 The export area turns registry records into text and writes it to files; it
 never prints and never imports the app or the CLI.
+
+Each name is imported from its module on first use, so that a command printing
+JSON does not load the scheduler formats and resolution.
 """
 
 from __future__ import annotations
 
-from procreg_tui.export._engine import EngineDocument, EngineExport
-from procreg_tui.export._errors import ExportError
-from procreg_tui.export._files import write_atomically
-from procreg_tui.export._format import ExportFormat
-from procreg_tui.export._formats import export_text
-from procreg_tui.export._json import dumps_line, dumps_pretty, json_safe
-from procreg_tui.export._schedulers import ENGINE_FORMATS, engine_export
-from procreg_tui.export._shell import definition_label
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from procreg_tui.export._engine import EngineDocument, EngineExport
+    from procreg_tui.export._errors import ExportError
+    from procreg_tui.export._files import write_atomically
+    from procreg_tui.export._format import ExportFormat
+    from procreg_tui.export._formats import export_text
+    from procreg_tui.export._json import dumps_line, dumps_pretty, json_safe
+    from procreg_tui.export._schedulers import ENGINE_FORMATS, engine_export
+
+_MODULES = {
+    "ENGINE_FORMATS": "_schedulers",
+    "EngineDocument": "_engine",
+    "EngineExport": "_engine",
+    "ExportError": "_errors",
+    "ExportFormat": "_format",
+    "dumps_line": "_json",
+    "dumps_pretty": "_json",
+    "engine_export": "_schedulers",
+    "export_text": "_formats",
+    "json_safe": "_json",
+    "write_atomically": "_files",
+}
 
 __all__ = [
     "ENGINE_FORMATS",
@@ -21,7 +41,6 @@ __all__ = [
     "EngineExport",
     "ExportError",
     "ExportFormat",
-    "definition_label",
     "dumps_line",
     "dumps_pretty",
     "engine_export",
@@ -29,3 +48,13 @@ __all__ = [
     "json_safe",
     "write_atomically",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Return ``name`` from the module that defines it, importing it on first use."""
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

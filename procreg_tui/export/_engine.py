@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from procreg_tui.definition.label import definition_label
 from procreg_tui.export._errors import ExportError
 from procreg_tui.export._files import write_atomically
 from procreg_tui.export._json import json_safe
-from procreg_tui.export._shell import definition_label
 from procreg_tui.registry import Record
 from procreg_tui.resolve import (
     Resolution,

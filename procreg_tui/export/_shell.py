@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from procreg_tui.definition.label import definition_label
 from procreg_tui.resolve import command_line, quote, resolve, sample_bindings
 
 _NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9]+")
@@ -145,17 +146,6 @@ def _function_name(
     if name in taken:
         name = f"{name}_{record_id}"
     return name
-
-
-def definition_label(definition: Mapping[str, Any]) -> str:
-    """Return a definition's ``name``, else the base name of its ``exec``."""
-    name = definition.get("name")
-    if isinstance(name, str) and name:
-        return name
-    executable = definition.get("exec")
-    if isinstance(executable, str):
-        return executable.rsplit("/", 1)[-1]
-    return ""
 
 
 def _one_line(text: str) -> str:

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from procreg_tui import resources
 from procreg_tui.registry._errors import RegistryError
 from procreg_tui.registry._registry import Registry
@@ -33,12 +31,16 @@ class Paths:
 
 def default_path() -> Path:
     """Return the per-user registry file in the user data directory (XDG)."""
+    import platformdirs  # noqa: PLC0415 (only the default location needs it)
+
     return platformdirs.user_data_path(APP_NAME, appauthor=False) / REGISTRY_FILE
 
 
 def paths(registry: Path | None = None) -> Paths:
     """Return where the registry (``registry`` or the default), configuration
     and logs live."""
+    import platformdirs  # noqa: PLC0415
+
     return Paths(
         registry=registry if registry is not None else default_path(),
         config=platformdirs.user_config_path(APP_NAME, appauthor=False),

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import getpass
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-
-import fasteners
 
 from procreg_tui.registry._errors import LockTimeout, RegistryError, RegistryReadOnly
 
@@ -104,6 +101,10 @@ class RegistryLock:
 
     @contextmanager
     def _file_lock(self, deadline: float) -> Iterator[None]:
+        # Loaded here: reading a registry takes no lock, and fasteners brings
+        # the logging module with it.
+        import fasteners  # noqa: PLC0415
+
         lock = fasteners.InterProcessLock(self.path)
         try:
             # Short polls: a waiter only gets the lock if it asks while it is
@@ -135,6 +136,8 @@ class RegistryLock:
             lock.release()
 
     def _record_holder(self) -> None:
+        import socket  # noqa: PLC0415
+
         note = (
             f"{current_user()}@{socket.gethostname()} pid {os.getpid()} "
             f"since {utc_now()}\n"

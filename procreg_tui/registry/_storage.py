@@ -18,7 +18,6 @@ import errno
 import gc
 import json
 import os
-import secrets
 import stat
 import threading
 from collections.abc import Callable, Iterator
@@ -441,7 +440,7 @@ class RegistryStorage(Storage):
         """
         payload = serialise(tables)
         directory = self._file.parent
-        temporary = directory / f".{self._file.name}.{secrets.token_hex(6)}.tmp"
+        temporary = directory / f".{self._file.name}.{os.urandom(6).hex()}.tmp"
 
         try:
             directory.mkdir(parents=True, exist_ok=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import getpass
 from collections.abc import Mapping
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from procreg_tui.remote._credentials import credentials
 from procreg_tui.remote._errors import RemoteError
-from procreg_tui.remote._http import Address
-from procreg_tui.remote._registry import RemoteRegistry
+
+if TYPE_CHECKING:
+    from procreg_tui.remote._registry import RemoteRegistry
 
 REMOTE_VARIABLE = "PROCREG_REMOTE"
 
@@ -73,6 +74,10 @@ def remote_registry(
     url = remote_url(options, environ)
     if url is None:
         return None
+
+    # The client is loaded only for a served registry.
+    from procreg_tui.remote._http import Address  # noqa: PLC0415
+    from procreg_tui.remote._registry import RemoteRegistry  # noqa: PLC0415
 
     address = Address.parse(url)
 

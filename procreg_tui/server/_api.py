@@ -43,8 +43,8 @@ from procreg_tui.registry import (
     RegistryReadOnly,
     list_document,
 )
+from procreg_tui.server._defaults import DEFAULT_MAX_BODY
 from procreg_tui.server._errors import ServerError
-from procreg_tui.server._serve import DEFAULT_MAX_BODY
 from procreg_tui.server._throttle import LoginThrottle, client_key
 from procreg_tui.server._users import UserStore
 

@@ -11,19 +11,15 @@ import argparse
 import getpass
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from procreg_tui._helptext import HelpFormatter
 from procreg_tui.registry import open_registry, resolve_path
+from procreg_tui.server._defaults import DEFAULT_HOST, DEFAULT_MAX_BODY, DEFAULT_PORT
 from procreg_tui.server._errors import ServerError
-from procreg_tui.server._serve import (
-    DEFAULT_HOST,
-    DEFAULT_MAX_BODY,
-    DEFAULT_PORT,
-    ServeOptions,
-    serve,
-)
-from procreg_tui.server._users import UserStore, check_name, users_path
+
+if TYPE_CHECKING:
+    from procreg_tui.server._users import UserStore
 
 # The statuses of the command line's ExitCode.
 _OK = 0
@@ -188,6 +184,8 @@ def _size(text: str) -> int:
 
 
 def _user_store(context: CommandContext) -> UserStore:
+    from procreg_tui.server._users import UserStore, users_path  # noqa: PLC0415
+
     chosen: Path | None = context.options.users
     if chosen is None:
         chosen = users_path(resolve_path(context.options.db, context.environ))
@@ -197,6 +195,8 @@ def _user_store(context: CommandContext) -> UserStore:
 
 def serve_command(context: CommandContext) -> int:
     """Serve the local registry until interrupted."""
+    from procreg_tui.server._serve import ServeOptions, serve  # noqa: PLC0415
+
     options = context.options
     if getattr(options, "remote", None):
         context.tell("serve serves a registry file; leave out --remote")
@@ -230,6 +230,8 @@ def serve_command(context: CommandContext) -> int:
 
 def users_command(context: CommandContext) -> int:
     """Add, list or remove users of the served registry."""
+    from procreg_tui.server._users import check_name  # noqa: PLC0415
+
     options = context.options
     try:
         store = _user_store(context)

@@ -10,17 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from procreg_tui.registry import Registry
+from procreg_tui.server._defaults import DEFAULT_HOST, DEFAULT_MAX_BODY, DEFAULT_PORT
 from procreg_tui.server._errors import EXTRA_HINT, ServerError
 from procreg_tui.server._throttle import LoginThrottle
 from procreg_tui.server._users import UserStore
 
 if TYPE_CHECKING:
     import uvicorn
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
-DEFAULT_MAX_BODY = 1024 * 1024
-"""Request bodies over this many bytes are refused (413)."""
 
 
 @dataclass(frozen=True, slots=True)
