@@ -145,11 +145,9 @@ def render_command(context: Context) -> int:
     """Print the command line of one definition, and its wiring with ``--wiring``."""
 
     definition, where, problems = _one_definition(context, context.options.target)
-    if has_errors(problems):
-        for problem in problems:
-            if problem.severity is Severity.ERROR:
-                context.report(located(where, problem))
-        context.tell(f"{where} has errors; its command line cannot be rendered")
+    if _refused_for_errors(
+        context, [(where, problems)], "its command line cannot be rendered"
+    ):
         return ExitCode.FAILURE
 
     from procreg_tui.resolve import (  # noqa: PLC0415
@@ -288,6 +286,13 @@ def export_command(context: Context) -> int:
             return ExitCode.FAILURE
     else:
         records = list(registry.records())
+
+    if export_format in ENGINE_FORMATS or export_format is ExportFormat.SH:
+        checked = [(f"#{record.id}", validate(record.definition)) for record in records]
+        consequence = f"it cannot be exported as {export_format.value}"
+        if _refused_for_errors(context, checked, consequence):
+            context.tell("nothing was written")
+            return ExitCode.FAILURE
 
     if export_format in ENGINE_FORMATS:
         return _export_for_engine(context, records, export_format, folder)
@@ -483,6 +488,29 @@ def located(where: str, problem: Problem) -> str:
     if problem.line is not None:
         place = f"{where}:{problem.line}:{problem.column}"
     return f"{place}: {problem.severity}: {problem.json_path}: {problem.message}"
+
+
+def _refused_for_errors(
+    context: Context,
+    checked: Iterable[tuple[str, Sequence[Problem]]],
+    consequence: str,
+) -> bool:
+    """Report every definition of ``checked`` that has errors; return whether any has.
+
+    ``checked`` holds each definition's name (``#3``, a file name) and its
+    problems. For each one with errors, its errors go to standard error, then
+    ``NAME has errors; CONSEQUENCE``.
+    """
+    refused = False
+    for where, problems in checked:
+        if not has_errors(problems):
+            continue
+        refused = True
+        for problem in problems:
+            if problem.severity is Severity.ERROR:
+                context.report(located(where, problem))
+        context.tell(f"{where} has errors; {consequence}")
+    return refused
 
 
 def _registry_result(

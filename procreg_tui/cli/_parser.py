@@ -227,7 +227,11 @@ own file in DIR. Variables take the values given by --set; the others get
 sample values (/tmp/procreg/input, /tmp/procreg/output), listed at the top of
 each document. What a target cannot express is a warning on standard error and
 a comment in the file; what it cannot hold at all (a line break in an HTCondor
-argument) stops the export, and nothing is written.""",
+argument) stops the export, and nothing is written.
+
+A definition with errors is exported only in the JSON formats, which keep
+everything; sh and the scheduler formats name it and its errors and write
+nothing.""",
         _EXPORT_FORMATS
         + """
 examples:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 from cli_runner import Procreg
 
-from procreg_tui.export import EngineExport, ExportFormat, engine_export
+from procreg_tui.export import EngineExport, ExportFormat, engine_export, export_text
 from procreg_tui.registry import Registry
 
 ENGINES = ["cwl", "condor", "slurm", "systemd", "k8s"]
@@ -282,3 +283,100 @@ def test_help_lists_every_format_and_examples(procreg: Procreg) -> None:
     assert "  procreg export 3 --format slurm > job.sbatch\n" in result.stdout
     assert "  procreg export --format cwl -o tools/\n" in result.stdout
     assert "the others get\nsample values (/tmp/procreg/input" in result.stdout
+
+
+INVALID = [
+    {"exec": "/bin/echo", "argv": ["late"], "timeout": -1},
+    {"exec": "/bin/echo", "environment": {"1BAD": "x"}},
+    {"exec": "/bin/echo", "argv": ["a\0b"]},
+]
+"""Definitions with errors, stored after the six examples as ids 7 to 9."""
+
+INVALID_REPORT = (
+    "#7: error: $.timeout: `timeout` must be greater than 0, not -1\n"
+    "procreg: #7 has errors; it cannot be exported as {format}\n"
+    '#8: error: $.environment["1BAD"]: the key "1BAD" in `environment` is not '
+    "valid; it must be an environment variable name: a letter or underscore, "
+    "then letters, digits or underscores\n"
+    "procreg: #8 has errors; it cannot be exported as {format}\n"
+    "#9: error: $.argv[0]: `argv[0]` holds a NUL character (\\u0000); no process "
+    "can be given one, so everything after it would be lost: remove it\n"
+    "procreg: #9 has errors; it cannot be exported as {format}\n"
+    "procreg: nothing was written\n"
+)
+"""What sh and the scheduler formats say of ids 7 to 9."""
+
+
+@pytest.fixture
+def with_invalid(seeded: Path) -> Path:
+    """The seeded registry with the definitions of ``INVALID`` as ids 7 to 9."""
+    with Registry.open(seeded) as registry:
+        registry.create_many(INVALID)
+    return seeded
+
+
+@pytest.mark.parametrize(
+    ("export_format", "output"),
+    [
+        *((fmt, output) for fmt in ENGINES for output in ("stdout", "file", "dir")),
+        ("sh", "stdout"),
+        ("sh", "file"),
+    ],
+)
+def test_a_definition_with_errors_is_refused_and_nothing_is_written(
+    procreg: Procreg,
+    with_invalid: Path,
+    tmp_path: Path,
+    export_format: str,
+    output: str,
+) -> None:
+    """sh and the scheduler formats name each definition with errors, as render does.
+
+    Its errors go to standard error, the status is 1, and no file is written,
+    not even for the valid definitions exported with it.
+    """
+    target = {"stdout": [], "file": ["-o", str(tmp_path / "out.txt")]}.get(
+        output, ["-o", f"{tmp_path / 'out'}/"]
+    )
+
+    before = sorted(path.name for path in tmp_path.iterdir())
+
+    result = procreg("export", "5", "7", "8", "9", "--format", export_format, *target)
+
+    assert (result.status, result.stdout) == (1, "")
+    assert result.stderr == INVALID_REPORT.format(format=export_format)
+    assert sorted(path.name for path in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize("export_format", [*ENGINES, "sh"])
+def test_the_valid_definitions_of_a_registry_with_errors_still_export(
+    procreg: Procreg, with_invalid: Path, export_format: str
+) -> None:
+    """Only the definitions exported are checked: id 5 alone exports as before."""
+    with Registry.open(with_invalid, read_only=True) as registry:
+        expected = export_text([registry.get(5)], ExportFormat(export_format))
+
+    result = procreg("export", "5", "--format", export_format)
+
+    assert (result.status, result.stdout) == (0, expected)
+    assert "error" not in result.stderr
+
+
+@pytest.mark.parametrize("export_format", STREAMS[:3])
+def test_json_formats_export_definitions_with_errors_exactly(
+    procreg: Procreg, with_invalid: Path, export_format: str
+) -> None:
+    """The JSON formats are backups: every definition, with its errors, exactly."""
+    result = procreg("export", "7", "8", "9", "--format", export_format)
+
+    assert (result.status, result.stderr) == (0, "")
+    if export_format == "ndjson":
+        exported = [json.loads(line) for line in result.stdout.splitlines()]
+    else:
+        document = json.loads(result.stdout)
+        exported = (
+            document
+            if export_format == "definitions"
+            else [item["definition"] for item in document["objects"]]
+        )
+    assert exported == INVALID
