@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import shlex
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -16,7 +17,7 @@ from typing import Any, ClassVar, TypeVar
 from rich.text import Text
 from textual import on, work
 from textual.actions import ActionParseResult
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
@@ -36,6 +37,7 @@ from procreg_tui.app._dialogs import (
 )
 from procreg_tui.app._editor import DefinitionEditor, definition_text
 from procreg_tui.app._entries import Entry, Filter, label_of
+from procreg_tui.app._input import tolerate_invalid_input
 from procreg_tui.app._literal import LiteralInput
 from procreg_tui.app._live_panel import LivePanel
 from procreg_tui.app._text import as_content
@@ -229,11 +231,13 @@ class ProcregApp(App[int]):
         also after each resize, so a shell that exported them would pin the app
         to the size of that moment: a terminal enlarged from too small would go
         on asking to be enlarged. They are dropped first (``$EDITOR`` then asks
-        the terminal too).
+        the terminal too). Input bytes that are not UTF-8 are read as U+FFFD
+        instead of ending the app.
         """
         if not kwargs.get("headless", False):
             for name in ("COLUMNS", "LINES"):
                 os.environ.pop(name, None)
+            tolerate_invalid_input()
         return super().run(*args, **kwargs)
 
     # -- state the tests and the benchmark read -----------------------------------
@@ -1241,23 +1245,52 @@ class ProcregApp(App[int]):
         self._analyse_now()
 
     def _run_editor(self, command: str, path: Path) -> str | None:
-        """Run the user's editor on ``path``; return why it failed, or ``None``."""
+        """Run the user's editor on ``path``; return why it failed, or ``None``.
+
+        The program is looked up before the screen is handed over, so an
+        editor that is not installed is reported without a blank screen.
+        """
         try:
-            argv = [*shlex.split(command), str(path)]
+            words = shlex.split(command)
         except ValueError as error:
             return f"Cannot read $VISUAL/$EDITOR {command!r}: {error}."
+        if not words:
+            return "Cannot run the editor: VISUAL and EDITOR are empty; set one."
+        program = shutil.which(words[0])
+        if program is None:
+            return (
+                f"Cannot run the editor {words[0]!r}: not found; set VISUAL or EDITOR."
+            )
+        argv = [program, *words[1:], str(path)]
         try:
             if self.is_headless:
                 # A headless app has no terminal to lend the editor.
                 status = subprocess.call(argv, stdin=subprocess.DEVNULL)
             else:
-                with self.suspend():
-                    status = subprocess.call(argv)
-        except OSError as error:
-            return f"Cannot run {command!r}: {error}."
+                status = self._suspended(partial(subprocess.call, argv))
+        except (OSError, SuspendNotSupported) as error:
+            return f"Cannot run the editor {words[0]!r}: {error}."
         if status != 0:
             return f"{command!r} exited with status {status}; the text is unchanged."
         return None
+
+    def _suspended(self, run: Callable[[], T]) -> T:
+        """Return ``run()``, called with the terminal handed back to the shell.
+
+        The app takes the terminal back whatever ``run`` does: an exception is
+        raised only once the screen is the app's again (Textual resumes only
+        when the suspended block ends normally).
+        """
+        failure: BaseException | None = None
+        results: list[T] = []
+        with self.suspend():
+            try:
+                results.append(run())
+            except BaseException as error:  # raised again below, on the app's screen
+                failure = error
+        if failure is not None:
+            raise failure
+        return results[0]
 
     async def action_quit(self) -> None:
         """Quit; ask first when there are unsaved edits."""

@@ -372,6 +372,43 @@ async def test_external_editor_errors_offer_to_reopen(
         assert app.query_one(DefinitionEditor).text == '{"exec": 1}'
 
 
+@pytest.mark.parametrize(
+    ("command", "program"),
+    [
+        ("/nonexistent-editor", "/nonexistent-editor"),
+        ("code --wait", "code"),
+    ],
+)
+async def test_an_editor_not_installed_is_named(
+    registry: Registry,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    program: str,
+) -> None:
+    """e with an $EDITOR that is not installed says so and changes nothing."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("EDITOR", command)
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        before = app.query_one(DefinitionEditor).text
+
+        await pilot.press("e")
+        for _ in range(200):
+            if app._notifications:
+                break
+            await pilot.pause(0.02)
+
+        messages = [note.message for note in app._notifications]
+        assert messages == [
+            f"Cannot run the editor '{program}': not found; set VISUAL or EDITOR."
+        ]
+        assert app.query_one(DefinitionEditor).text == before
+        assert app.drafts == {}
+        assert registry.get(1).revision == 1
+
+
 async def test_filter_keeps_focus_while_typing(registry: Registry) -> None:
     """Keys typed in the filter go to the filter, not to the actions."""
     app = create_app(registry)

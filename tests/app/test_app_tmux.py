@@ -65,3 +65,69 @@ def test_procreg_in_tmux(tmux: tuple[Tmux, Path]) -> None:
 
     server.send("q")
     assert wait_for_file(status, "the exit status") == "0"
+
+
+def _start(
+    server: Tmux, database: Path, status: Path, env: dict[str, str] | None = None
+) -> None:
+    """Start ``procreg --db database`` in the server's 80x24 window."""
+    command = in_shell(
+        [str(procreg_script()), "--db", str(database)], status=status, env=env
+    )
+    server.start(command, width=80, height=24)
+
+
+SCROLLBAR = str.maketrans("", "", "▁▂▃▄▅▆▇█")
+"""The glyphs of a scrollbar's thumb, which may share a row with a notification."""
+
+
+def _toasts(screen: str) -> str:
+    """Return the text of the notifications on ``screen`` without white space.
+
+    A long word (a path) is cut anywhere when the notification wraps it, so
+    the text is compared with all white space taken out.
+    """
+    parts = [
+        line.rsplit("▌", 1)[1].translate(SCROLLBAR)
+        for line in screen.splitlines()
+        if "▌" in line
+    ]
+    return "".join("".join(parts).split())
+
+
+def test_an_editor_that_cannot_start_gives_the_screen_back(
+    tmp_path: Path, example_definitions: list[dict[str, Any]]
+) -> None:
+    """e with an editor that is not installed, or that fails to start once the
+    screen is handed over, leaves the app on screen, saying why."""
+    database = tmp_path / "registry.json"
+    with Registry.open(database) as registry:
+        registry.create_many(example_definitions)
+    # Executable but not a program: the system refuses to start it.
+    junk = tmp_path / "junk-editor"
+    junk.write_bytes(b"\x7fELF\x00\x00 not a program\n")
+    junk.chmod(0o755)
+
+    for editor, message in (
+        (
+            "/nonexistent-editor",
+            "Cannot run the editor '/nonexistent-editor': not found; set VISUAL",
+        ),
+        (str(junk), f"Cannot run the editor '{junk}': [Errno 8] Exec format error"),
+    ):
+        status = tmp_path / "status"
+        status.unlink(missing_ok=True)
+        with tmux_server(env=environment({"TERM": "xterm-256color"})) as server:
+            _start(server, database, status, {"EDITOR": editor})
+            server.wait_for(lambda s: "ffmpeg-to-mp3" in s, "the list")
+
+            server.send("e")
+            wanted = "".join(message.split())
+            screen = server.wait_for(
+                lambda s, m=wanted: m in _toasts(s), "the editor's failure"
+            )
+            assert "ffmpeg-to-mp3" in screen
+            server.send("q")
+            assert wait_for_file(status, "the exit status") == "0"
+    with Registry.open(database) as registry:
+        assert [record.revision for record in registry.records()] == [1] * 6
