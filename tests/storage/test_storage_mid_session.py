@@ -81,11 +81,14 @@ def test_a_registry_that_vanishes_is_reported_and_never_started_afresh(
 
 
 # Runs as the user ``nobody`` when the tests run as root, who may write
-# anything; the registry's directory belongs to the user running it.
+# anything; the registry's directory belongs to the user running it. The
+# modules the registry loads on first use are loaded before, as root: the
+# Python running the tests may live where nobody cannot read.
 _TURNS_READ_ONLY = textwrap.dedent(
     """
     import os, sys
     from pathlib import Path
+    import fasteners, socket
     from procreg_tui.registry import Registry, RegistryReadOnly
     if os.getuid() == 0:
         os.setgid(65534)
