@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -16,17 +17,30 @@ def write_atomically(path: Path, text: str) -> None:
     The text goes to a new file in the same folder, is flushed to disk, and is
     renamed over ``path``; a reader or a crash sees either the old content or
     the new one, never a part. A file already at ``path`` keeps its
-    permissions; a new one gets those the umask allows.
+    permissions; a new one gets those the umask allows. A symbolic link is
+    followed, so the file it points to is replaced and the link kept.
+    Something at ``path`` that is not a file, such as ``/dev/stdout``,
+    ``/dev/null`` or a named pipe, is written to as it is, never replaced.
 
     Raises:
-        ExportError: the folder cannot be written or the disk is full; ``path``
-            is then left as it was.
+        ExportError: the folder cannot be written, the disk is full, or
+            ``path`` is a folder; ``path`` is then left as it was.
     """
-    folder = path.parent
-    mode = _mode_for(path)
+    try:
+        status = path.stat()
+    except OSError:
+        status = None
+    if status is not None and stat.S_ISDIR(status.st_mode):
+        raise ExportError(f"cannot write {path}: it is a folder")
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        _write_through(path, text)
+        return
+
+    target = Path(os.path.realpath(path))
+    mode = _mode_for(target)
     try:
         descriptor, name = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=folder
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
         )
     except OSError as error:
         raise ExportError(f"cannot write {path}: {error.strerror}") from error
@@ -38,10 +52,19 @@ def write_atomically(path: Path, text: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except OSError as error:
         with contextlib.suppress(OSError):
             temporary.unlink()
+        raise ExportError(f"cannot write {path}: {error.strerror}") from error
+
+
+def _write_through(path: Path, text: str) -> None:
+    """Write ``text`` into the device or pipe at ``path``, which stays in place."""
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as error:
         raise ExportError(f"cannot write {path}: {error.strerror}") from error
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,46 @@ def test_failed_replace_removes_the_temporary_and_keeps_the_file(
 def test_json_safe_escapes_controls_json_leaves_raw(text: str, expected: str) -> None:
     """DEL, C1 controls and line separators are escaped; other text is kept."""
     assert json_safe(text) == expected
+
+
+def test_a_device_or_pipe_is_written_to_and_never_replaced(tmp_path: Path) -> None:
+    """Exporting to /dev/null or a named pipe writes into it; it stays what it was."""
+    write_atomically(Path("/dev/null"), "gone\n")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    write_atomically(pipe, "through the pipe\n")
+    reader.join(timeout=10)
+
+    assert received == [b"through the pipe\n"]
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+
+
+def test_a_link_is_followed_and_kept(tmp_path: Path) -> None:
+    """The file a symbolic link points to is replaced; the link stays a link."""
+    target = tmp_path / "real.json"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+
+    write_atomically(link, "new\n")
+
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == "new\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "link.json",
+        "real.json",
+    ]
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    """A folder given as the output file is an error naming it; it is left alone."""
+    with pytest.raises(ExportError) as refused:
+        write_atomically(tmp_path, "text\n")
+
+    assert str(refused.value) == f"cannot write {tmp_path}: it is a folder"
+    assert list(tmp_path.iterdir()) == []
