@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import jsonschema_rs
 import orjson
 
 from procreg_tui.adapters._builtin import BUILTIN_KINDS
@@ -83,6 +82,8 @@ def _parameter_problems(
     try:
         validator = _own_schema_validators.get(id(kind))
         if validator is None:
+            import jsonschema_rs  # noqa: PLC0415 - only a plugin's own schema needs it
+
             validator = jsonschema_rs.validator_for(dict(schema))
             _own_schema_validators[id(kind)] = validator
         errors = list(validator.iter_errors(parameters))

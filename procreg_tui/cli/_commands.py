@@ -24,7 +24,7 @@ from procreg_tui.definition import (
 )
 from procreg_tui.export._format import ExportFormat
 from procreg_tui.export._json import dumps_pretty
-from procreg_tui.registry import Record, list_document, paths
+from procreg_tui.registry import Record, list_document, paths, problems_of
 from procreg_tui.server import COMMANDS as SERVER_COMMANDS
 
 if TYPE_CHECKING:
@@ -32,10 +32,6 @@ if TYPE_CHECKING:
 
 # Reading files, resolving and the export formats are imported by the
 # commands that use them.
-# TODO: `procreg list` of 10 definitions takes about 3.1-3.2x as long as
-# `python -c "import tinydb"` (target: 3x; benchmarks/bench_cli.py); most of
-# what is left is the validation that the validity column needs, where
-# jsonschema_rs alone imports email.utils for its format checks.
 
 
 def list_command(context: Context) -> int:
@@ -49,7 +45,7 @@ def list_command(context: Context) -> int:
         records = sorted([*registry.records(), *registry.trash()], key=_record_id)
     else:
         records = list(registry.records())
-    problems = [validate(record.definition) for record in records]
+    problems = [problems_of(record) for record in records]
 
     if options.json:
         document = list_document(records)

@@ -15,14 +15,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import jsonschema_rs
-
 from procreg_tui.definition.errors import DefinitionError
 from procreg_tui.definition.problems import JsonPath, Problem, Severity
 from procreg_tui.resources import schema_path
 
 if TYPE_CHECKING:
     import jsonschema
+    import jsonschema_rs
 
 KEY_CODES = frozenset({"schema-property-name"})
 """Codes of schema problems about an object's key rather than its value."""
@@ -87,6 +86,17 @@ def subschema(ref: str = "#") -> Any:
     return node
 
 
+def _compiled(schema: dict[str, Any]) -> jsonschema_rs.Validator:
+    """Return ``schema`` compiled by ``jsonschema_rs``, imported on first use.
+
+    Importing it costs a command that only lists stored definitions, whose
+    checks the registry kept, more than the rest of what it does.
+    """
+    import jsonschema_rs  # noqa: PLC0415
+
+    return jsonschema_rs.validator_for(schema)
+
+
 def compiled_schema(*additions: Mapping[str, Any]) -> Any:
     """Return a compiled validator of the shipped schema together with ``additions``.
 
@@ -99,7 +109,7 @@ def compiled_schema(*additions: Mapping[str, Any]) -> Any:
     schema = shipped_schema()
     for addition in additions:
         schema = _merged(schema, addition)
-    return jsonschema_rs.validator_for(schema)
+    return _compiled(schema)
 
 
 _NOT_MERGED = frozenset(
@@ -188,10 +198,7 @@ def _validators(ref: str) -> _Validators:
             "$defs": schema["$defs"],
             "$ref": ref,
         }
-    return _Validators(
-        fast=jsonschema_rs.validator_for(schema),
-        schema=schema,
-    )
+    return _Validators(fast=_compiled(schema), schema=schema)
 
 
 @functools.cache

@@ -6,6 +6,7 @@ reused, deletes go to a trash, and a file that does not parse is never
 overwritten.
 """
 
+from procreg_tui.registry._checked import problems_of
 from procreg_tui.registry._document import list_document
 from procreg_tui.registry._errors import (
     Conflict,
@@ -50,6 +51,7 @@ __all__ = [
     "open_default",
     "open_registry",
     "paths",
+    "problems_of",
     "resolve_path",
     "resource_uri",
 ]

@@ -22,7 +22,8 @@ class Record:
     must be treated as read-only: copy it (``copy.deepcopy``) before editing.
     Times are ISO 8601 in UTC; ``deleted`` is the time it went to the trash, or
     ``None`` while it is live. ``owner`` created it; ``updated_by`` made the
-    latest change.
+    latest change. ``checked`` holds the problems worked out when it was
+    written (see ``procreg_tui.registry.problems_of``), or ``None``.
     """
 
     id: int
@@ -33,6 +34,7 @@ class Record:
     updated: str
     deleted: str | None = None
     updated_by: str = ""
+    checked: dict[str, Any] | None = None
 
     @property
     def resource_uri(self) -> str:
@@ -54,11 +56,12 @@ class Record:
             document["updated"],
             document.get("deleted"),
             document.get("updated_by") or owner,
+            document.get("checked"),
         )
 
     def to_document(self) -> dict[str, Any]:
         """Return the stored form: every field but the id, which is the key."""
-        return {
+        document = {
             "definition": self.definition,
             "revision": self.revision,
             "owner": self.owner,
@@ -67,3 +70,6 @@ class Record:
             "deleted": self.deleted,
             "updated_by": self.updated_by,
         }
+        if self.checked is not None:
+            document["checked"] = self.checked
+        return document

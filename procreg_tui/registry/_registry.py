@@ -12,6 +12,7 @@ from typing import Any, Self, TypeVar
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
+from procreg_tui.registry._checked import stored_check
 from procreg_tui.registry._errors import (
     Conflict,
     RecordNotFound,
@@ -206,7 +207,17 @@ class Registry:
             now = utc_now()
             creator = owner if owner is not None else current_user()
             records = [
-                Record(first + offset, definition, 1, creator, now, now, None, creator)
+                Record(
+                    first + offset,
+                    definition,
+                    1,
+                    creator,
+                    now,
+                    now,
+                    None,
+                    creator,
+                    stored_check(definition),
+                )
                 for offset, definition in enumerate(stored)
             ]
             if records:
@@ -421,15 +432,17 @@ class Registry:
         definition: dict[str, Any] | None = None,
         deleted: str | None,
     ) -> Record:
+        content = current.definition if definition is None else definition
         record = Record(
             id=current.id,
-            definition=current.definition if definition is None else definition,
+            definition=content,
             revision=current.revision + 1,
             owner=current.owner,
             created=current.created,
             updated=utc_now(),
             deleted=deleted,
             updated_by=user if user is not None else current_user(),
+            checked=stored_check(content),
         )
         self._put(record)
 

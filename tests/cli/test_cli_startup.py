@@ -59,12 +59,27 @@ def test_list_of_valid_definitions_loads_no_heavy_module(
     assert result == {"status": 0, "listed": len(example_definitions), "loaded": []}
 
 
-def test_list_of_an_invalid_definition_loads_jsonschema_to_explain_it(
-    registry_path: Path,
-) -> None:
-    """An invalid stored definition is explained, which needs jsonschema."""
+def test_list_takes_the_problems_the_registry_kept(registry_path: Path) -> None:
+    """The problems of a stored invalid definition were worked out when it was
+    written: listing it loads no validator at all."""
     registry = Registry.open(registry_path)
     registry.create({"exec": "x", "timeout": "60"})
+
+    result = _listing(registry_path, "list", "--json")
+
+    assert result == {"status": 0, "listed": result["listed"], "loaded": []}
+
+
+def test_list_of_a_definition_edited_by_hand_explains_it_afresh(
+    registry_path: Path,
+) -> None:
+    """A definition changed in the file by hand no longer matches its kept
+    problems, so it is checked again, which needs jsonschema to explain it."""
+    registry = Registry.open(registry_path)
+    registry.create({"exec": "x", "timeout": 60})
+    stored = json.loads(registry_path.read_text(encoding="utf-8"))
+    stored["definitions"]["1"]["definition"]["timeout"] = "60"
+    registry_path.write_text(json.dumps(stored), encoding="utf-8")
 
     result = _listing(registry_path, "list", "--json")
 

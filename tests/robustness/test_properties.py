@@ -18,7 +18,7 @@ from strategies import DEFINITIONS, JSON_VALUES
 
 from procreg_tui.app import ProcregApp, create_app
 from procreg_tui.definition import Severity, load_text, validate
-from procreg_tui.registry import Registry, RegistryError
+from procreg_tui.registry import Registry, RegistryError, problems_of
 from procreg_tui.resolve import command_line, resolve, sample_bindings, wiring
 
 _PROBLEM_LINE = re.compile(
@@ -113,6 +113,25 @@ def test_export_import_export_is_identical(definitions: list[dict[str, Any]]) ->
         shown = run_procreg(first, "export", "--format", "definitions")
 
     assert json.loads(shown.stdout) == definitions
+
+
+@_examples(200)
+@given(DEFINITIONS)
+def test_the_stored_check_is_what_validate_finds(definition: dict[str, Any]) -> None:
+    """The problems kept with a stored definition are those ``validate`` finds,
+    read back from the file by a fresh registry."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "registry.json"
+        with Registry.open(path) as registry:
+            try:
+                registry.create(definition)
+            except RegistryError as refusal:
+                assume("too large to store" not in str(refusal))
+                raise
+        with Registry.open(path, read_only=True) as registry:
+            (record,) = registry.records()
+
+    assert problems_of(record) == validate(record.definition)
 
 
 async def _show_in_app(definition: dict[str, Any], folder: Path) -> tuple[str, str]:

@@ -81,15 +81,17 @@ def test_a_registry_that_vanishes_is_reported_and_never_started_afresh(
 
 
 # Runs as the user ``nobody`` when the tests run as root, who may write
-# anything; the registry's directory belongs to the user running it. The
-# modules the registry loads on first use are loaded before, as root: the
-# Python running the tests may live where nobody cannot read.
+# anything; the registry's directory belongs to the user running it. What the
+# registry loads on first use (modules, the checks' files) is loaded before,
+# as root: the Python and the tree under test may live where nobody cannot read.
 _TURNS_READ_ONLY = textwrap.dedent(
     """
     import os, sys
     from pathlib import Path
     import fasteners, socket
     from procreg_tui.registry import Registry, RegistryReadOnly
+    from procreg_tui.registry._checked import stored_check
+    stored_check({"exec": "ls"})
     if os.getuid() == 0:
         os.setgid(65534)
         os.setuid(65534)

@@ -1,0 +1,138 @@
+"""The problems a registry keeps with each definition it writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from procreg_tui.definition import Severity, validate
+from procreg_tui.registry import Registry, problems_of
+from procreg_tui.registry._checked import checker
+
+DEFINITIONS = [
+    {"exec": "/usr/bin/tr", "argv": ["-d", "x"]},
+    {"exec": "/bin/echo", "timeout": -1},
+    {"exec": "cat", "exce": "cat", "environment": {"API_TOKEN": "hunter2"}},
+    {"exec": "wc", "argv": ["${nowhere}"], "args": ["-l"]},
+    {"exec": ""},
+]
+"""Clean, with an error, with warnings, with unbound variables and an alias, and
+an empty exec."""
+
+
+def _stored(path: Path) -> dict[str, Any]:
+    """Return the registry file's definitions table as parsed JSON."""
+    table: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["definitions"]
+    return table
+
+
+def _rewrite(path: Path, record_id: int, key: str, value: Any) -> None:
+    """Change one stored record's field ``key`` in the file, as a hand edit does."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["definitions"][str(record_id)][key] = value
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
+@pytest.mark.parametrize("definition", DEFINITIONS)
+def test_the_kept_problems_are_those_of_validate(
+    registry_path: Path, definition: dict[str, Any]
+) -> None:
+    """Each written definition carries its problems, read back exactly."""
+    with Registry.open(registry_path) as registry:
+        registry.create(definition)
+
+    kept = _stored(registry_path)["1"]["checked"]
+    expected = validate(definition)
+    assert kept["by"] == checker()
+    assert kept["problems"] == [
+        [str(problem.severity), list(problem.path), problem.message, problem.code]
+        for problem in expected
+    ]
+    with Registry.open(registry_path) as registry:
+        assert problems_of(registry.get(1)) == expected
+
+
+def test_update_delete_and_restore_keep_the_check_current(registry: Registry) -> None:
+    """Every write of a record stores the problems of what it now holds."""
+    registry.create({"exec": "cat"})
+
+    updated = registry.update(1, {"exec": "cat", "timeout": 0}, base_revision=1)
+    deleted = registry.delete(1)
+    restored = registry.restore(1)
+
+    for record in (updated, deleted, restored, registry.get(1)):
+        assert [problem.severity for problem in problems_of(record)] == [Severity.ERROR]
+        assert record.checked is not None
+        assert record.checked["problems"][0][1] == ["timeout"]
+
+
+def test_a_definition_edited_by_hand_is_checked_afresh(registry_path: Path) -> None:
+    """A definition changed in the file no longer matches its digest."""
+    with Registry.open(registry_path) as registry:
+        registry.create({"exec": "cat", "timeout": 60})
+    _rewrite(registry_path, 1, "definition", {"exec": "cat", "timeout": "60"})
+
+    with Registry.open(registry_path) as registry:
+        problems = problems_of(registry.get(1))
+
+    assert [(problem.severity, problem.path) for problem in problems] == [
+        (Severity.ERROR, ("timeout",))
+    ]
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        None,
+        "ok",
+        {"by": "0.0.1/1", "digest": 0, "problems": []},
+        {"problems": [["error", ["exec"], "made up", "made-up"]]},
+        {"by": "CHECKER", "digest": "DIGEST", "problems": [["fatal", [], "x", "y"]]},
+        {"by": "CHECKER", "digest": "DIGEST", "problems": [["error"]]},
+        {"by": "CHECKER", "digest": "DIGEST", "problems": 7},
+    ],
+    ids=["none", "text", "other-checks", "no-stamp", "bad-severity", "short", "int"],
+)
+def test_a_check_that_is_stale_or_not_procregs_is_not_trusted(
+    registry_path: Path, check: Any
+) -> None:
+    """Kept problems from other checks, or in a shape procreg never writes, are
+    ignored and the definition is validated instead."""
+    with Registry.open(registry_path) as registry:
+        record = registry.create({"exec": "cat", "timeout": -5})
+    assert record.checked is not None
+    if isinstance(check, dict):
+        check = {
+            key: {"CHECKER": checker(), "DIGEST": record.checked["digest"]}.get(
+                value, value
+            )
+            if isinstance(value, str)
+            else value
+            for key, value in check.items()
+        }
+    _rewrite(registry_path, 1, "checked", check)
+
+    with Registry.open(registry_path) as registry:
+        problems = problems_of(registry.get(1))
+
+    assert problems == validate({"exec": "cat", "timeout": -5})
+    assert [problem.code for problem in problems] != ["made-up"]
+
+
+def test_an_adapter_of_a_kind_procreg_does_not_ship_is_never_kept(
+    registry: Registry,
+) -> None:
+    """Its problems depend on the plugins installed, so it is checked each time."""
+    record = registry.create(
+        {
+            "exec": "cat",
+            "input_adapter": {"input_type": "kafka", "input_parameters": {}},
+        }
+    )
+
+    assert record.checked is None
+    assert problems_of(record) == validate(record.definition)
+    assert [problem.code for problem in problems_of(record)] == ["unknown-adapter"]
