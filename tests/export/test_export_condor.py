@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,11 @@ from engine_cases import (
     hostile_definition,
     store,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from procreg_tui.export import ExportError, ExportFormat, engine_export
-from procreg_tui.export._condor import quote_arguments
+from procreg_tui.export._condor import quote_arguments, submit_value
 from procreg_tui.resolve import resolve
 
 os.environ.setdefault("CONDOR_CONFIG", "/dev/null")
@@ -39,6 +42,65 @@ def job_ad(text: str) -> Any:
         text = "".join(line for line in lines if not line.startswith("initialdir ="))
         return {**next(iter(htcondor.Submit(text).jobs(count=1))), "Iwd": directory}
     return next(iter(submit.jobs(count=1)))
+
+
+CONDOR_MACROS = [
+    "$ENV(HOME)",
+    "$ENV(HOME:default)",
+    "$RANDOM_CHOICE(a,b)",
+    "$RANDOM_INTEGER(1,5)",
+    "$INT(3)",
+    "$REAL(1.5)",
+    "$EVAL(1+1)",
+    "$STRING(x)",
+    "$Fn(/a/b.c)",
+    "$Fqpdnxba(/a/b.c)",
+    "$BASENAME(/a/b)",
+    "$DIRNAME(/a/b)",
+    "$CHOICE(0,a,b)",
+    "$SUBSTR(abc,1)",
+    "$(DOLLAR)",
+    "$(dollar)",
+    "$(DOLLAR)(DOLLAR)",
+    "$$",
+    "$$$",
+    "x$",
+    "$$([1+1])",
+    "$$(Memory)",
+    "$$(Memory:1)",
+    "$$(DOLLARDOLLAR)",
+    "$$$(X)",
+    "$$$$(X)",
+    "$(X)",
+    "$(Process)",
+    "$(ENV(HOME))",
+    "$ENV($(X))",
+    "it's $ENV(HOME) and $(X)",
+    "$'(X)'",
+    "'$'",
+    '"$(X)"',
+]
+"""Arguments HTCondor's macro expansion would change, were they written as they are."""
+
+
+def matched(text: str) -> str:
+    """Return an ad's ``text`` after the schedd's expansion when the job is matched.
+
+    The schedd replaces ``$$(NAME)`` and ``$$([expression])`` in the job ad,
+    reading a run of ``$`` in pairs; ``$$(DOLLARDOLLAR)`` is its documented
+    escape for ``$$``, after which it reads on. Here every other ``$$(`` fails
+    the test, even one the schedd would leave alone.
+    """
+    out = []
+    position = 0
+    for run in re.finditer(r"\$+", text):
+        out.append(text[position : run.end()])
+        position = run.end()
+        if len(run.group()) % 2 == 0 and text.startswith("(", position):
+            escape = "(DOLLARDOLLAR)"
+            assert text[position:].upper().startswith(escape), text
+            position += len(escape)
+    return "".join(out) + text[position:]
 
 
 def split_ad_words(text: str) -> list[str]:
@@ -135,25 +197,152 @@ def test_hostile_arguments_and_environment_read_back_unchanged(
     assert export.warnings == []
 
 
+def test_condor_macros_in_arguments_environment_and_paths_read_back(
+    registry_path: Path, tmp_path: Path
+) -> None:
+    """$ENV(), $INT(), $(DOLLAR), $$(...) and the like reach the job as written.
+
+    Each is an argument and an environment value, and some are in the names
+    of the executable, the folder and the stream files; the job ad holds each
+    exactly, once the schedd has expanded its match-time macros.
+    """
+    executable = tmp_path / "run $ENV(HOME) $INT(3)"
+    folder = tmp_path / "in $Fn(b.c) $$(Memory) $$$(X)"
+    folder.mkdir()
+    definition = {
+        "exec": str(executable),
+        "argv": [argument.replace("${", "$${") for argument in CONDOR_MACROS],
+        "cwd": str(folder),
+        "environment": {f"V{i:02d}": value for i, value in enumerate(CONDOR_MACROS)},
+        "input_adapter": {
+            "input_type": "file",
+            "input_parameters": {"file_type": "stream", "stream_name": "STDIN"},
+        },
+        "output_adapter": {
+            "output_type": "file",
+            "output_parameters": {"file_type": "stream", "stream_name": "STDOUT"},
+        },
+    }
+    files = {"input_file": "/in/$RANDOM_CHOICE(a,b)", "output_file": "/o/$$$(X)"}
+    records = store(registry_path, [definition])
+    export = engine_export(records, ExportFormat.CONDOR, files)
+
+    ad = job_ad(export.text)
+
+    assert list(resolve(definition).argv[1:]) == CONDOR_MACROS
+    assert split_ad_words(matched(ad["Arguments"])) == CONDOR_MACROS
+    assert split_ad_words(matched(ad["Environment"])) == [
+        f"V{i:02d}={value}" for i, value in enumerate(CONDOR_MACROS)
+    ]
+    assert matched(ad["Cmd"]) == str(executable)
+    assert matched(ad["Iwd"]) == str(folder)
+    assert matched(ad["In"]) == "/in/$RANDOM_CHOICE(a,b)"
+    assert matched(ad["Out"]) == "/o/$$$(X)"
+    assert export.warnings == []
+
+
 def test_quoting_follows_the_new_syntax() -> None:
-    """The arguments value: double quotes around all, single around spaced words."""
+    """The arguments value: double quotes around all, single around spaced words.
+
+    Each ``$`` is followed by a single-quoted part, so that no macro starts
+    at it; ``$$(`` gets the schedd's escape ``(DOLLARDOLLAR)``.
+    """
     assert quote_arguments(["a b", "it's", 'say "x"', "", "$(X)"]) == (
-        "\"'a b' 'it''s' 'say \"\"x\"\"' '' $(DOLLAR)(X)\""
+        "\"'a b' 'it''s' 'say \"\"x\"\"' '' $'(X)'\""
+    )
+    assert quote_arguments(["$ENV(HOME)", "a $(DOLLAR)'", "x$", "$$(Memory)"]) == (
+        "\"$'ENV(HOME)' 'a '$'(DOLLAR)''' x$'' $''$'(DOLLARDOLLAR)(Memory)'\""
     )
 
 
-def test_match_time_reference_is_a_warning(registry_path: Path) -> None:
-    """An argument holding $$( is kept but warned about: HTCondor expands it."""
+def test_match_time_reference_is_escaped_for_the_schedd(registry_path: Path) -> None:
+    """$$(Memory) is written so that the schedd gives back $$(Memory), no warning."""
     definition = {"exec": "/bin/echo", "argv": ["$$(Memory)"]}
 
     export = engine_export(store(registry_path, [definition]), ExportFormat.CONDOR)
 
     assert resolve(definition).argv[1] == "$$(Memory)"
-    assert export.warnings == [
-        "definition 1 (echo): argument $$(Memory) holds $$(, which HTCondor replaces"
-        " with a machine attribute when the job is matched."
+    assert "arguments = \"$''$'(DOLLARDOLLAR)(Memory)'\"\n" in export.text
+    assert job_ad(export.text)["Arguments"] == "$$(DOLLARDOLLAR)(Memory)"
+    assert export.warnings == []
+
+
+def test_paths_escape_only_what_opens_a_macro() -> None:
+    """A lone $ before NAME( is $(DOLLAR); $$( gets the schedd's escape."""
+    assert submit_value("/a/$ENV(HOME)/$x/$$/$$$(X)") == (
+        "/a/$(DOLLAR)ENV(HOME)/$x/$$/$$$(DOLLAR)(X)"
+    )
+    assert submit_value("/a/$$(Memory)") == "/a/$$(DOLLARDOLLAR)(Memory)"
+    assert submit_value("/a/$$(DOLLAR)") == "/a/$$(DOLLARDOLLAR)(DOLLAR)"
+    refused = ["/a/$(DOLLAR)", "/$$$(dollar)", "/$ENV($(X))", "/$Fn(a$b(", "/$(a$x(y)"]
+    for path in refused:
+        with pytest.raises(ValueError, match=r"^holds "):
+            submit_value(path)
+
+
+def test_a_path_holding_dollar_macro_is_an_error(registry_path: Path) -> None:
+    """HTCondor always makes $(DOLLAR) $ in a path: ExportError names the field."""
+    definition = {"exec": "/bin/echo", "cwd": "/srv/$(DOLLAR)"}
+    nested = {"exec": "/srv/$ENV($(X))"}
+
+    records = store(registry_path, [definition, nested])
+
+    with pytest.raises(ExportError) as raised:
+        engine_export(records[:1], ExportFormat.CONDOR)
+    with pytest.raises(ExportError) as raised_nested:
+        engine_export(records[1:], ExportFormat.CONDOR)
+
+    assert str(raised.value) == (
+        "definition 1 (echo): cwd /srv/$(DOLLAR) holds $(DOLLAR), which HTCondor"
+        " always turns into $"
+    )
+    assert str(raised_nested.value) == (
+        "definition 2 ($ENV($(X))): exec /srv/$ENV($(X)) holds a $NAME( or $("
+        " inside the parentheses of another, which HTCondor may read as one macro"
+    )
+
+
+_MACRO_TEXT = st.lists(
+    st.sampled_from(
+        [
+            *("$", "$", "$", "(", ")", "ENV", "DOLLAR", "dollar", "DOLLARDOLLAR"),
+            *("x", " ", "'", '"', "[1+1]", ":", "Fn", "b", "/", "CHOICE", ",", "M"),
+        ]
+    ),
+    min_size=1,
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MACRO_TEXT)
+def test_any_text_reaches_the_job_ad_or_is_refused(text: str) -> None:
+    """Through the bindings: arguments and values always, paths unless refused.
+
+    A path is refused only for ``$(DOLLAR)`` or for a ``$`` after another.
+    """
+    words = [text, f"a{text}", f"{text}b"]
+    path = f"/p/{text}".rstrip()
+    try:
+        value: str | None = submit_value(path)
+    except ValueError:
+        value = None
+    lines = [
+        "executable = /bin/echo",
+        f"arguments = {quote_arguments(words)}",
+        f"environment = {quote_arguments([f'V={text}'])}",
     ]
-    assert "# WARNING: argument $$(Memory) holds $$(" in export.text
+    if value is not None:
+        lines.append(f"output = {value}")
+
+    ad = next(iter(htcondor.Submit("\n".join([*lines, "queue", ""])).jobs(count=1)))
+
+    assert split_ad_words(matched(ad["Arguments"])) == words
+    assert split_ad_words(matched(ad["Environment"])) == [f"V={text}"]
+    if value is not None:
+        assert matched(ad["Out"]) == path
+    else:
+        assert re.search(r"(?i)\$\(DOLLAR\)|\$.*\$", path)
 
 
 def test_line_break_in_an_argument_is_an_error(registry_path: Path) -> None:
