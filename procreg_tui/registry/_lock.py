@@ -11,8 +11,11 @@ in front of the file lock keeps handles within one process apart as well.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
+import stat
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -70,13 +73,27 @@ class RegistryLock:
         self._registry_path = registry_path
 
     def holder(self) -> str | None:
-        """Return the last recorded holder of the lock, or ``None`` if unknown."""
+        """Return the last recorded holder of the lock, or ``None`` if unknown.
+
+        Anyone who can write the registry's folder can put something else in
+        the note's place, so only a regular file is read, a few hundred bytes
+        of it, never through a symbolic link and never waiting on a pipe.
+        """
+        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
         try:
-            text = self.holder_path.read_text(encoding="utf-8", errors="replace")
+            fd = os.open(self.holder_path, flags)
         except OSError:
             return None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            data = os.read(fd, 4 * _HOLDER_LIMIT)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
 
-        return text.strip()[:_HOLDER_LIMIT] or None
+        return data.decode("utf-8", errors="replace").strip()[:_HOLDER_LIMIT] or None
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -143,14 +160,25 @@ class RegistryLock:
             f"since {utc_now()}\n"
         )
         # The note only improves the message of a lock timeout; failing to write
-        # it must not stop the write the lock protects.
+        # it must not stop the write the lock protects. It is written to a new
+        # file renamed into place: opening the old one for writing would follow
+        # a symbolic link (or a hard link) planted there by anyone who can
+        # write the folder, and overwrite whatever it points to.
         try:
-            fd = os.open(self.holder_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            fd, name = tempfile.mkstemp(
+                prefix=f".{self.holder_path.name}.",
+                suffix=".tmp",
+                dir=self.holder_path.parent,
+            )
         except OSError:
             return
         try:
-            os.write(fd, note.encode("utf-8", errors="replace"))
+            try:
+                os.write(fd, note.encode("utf-8", errors="replace"))
+                os.fchmod(fd, 0o644)
+            finally:
+                os.close(fd)
+            os.replace(name, self.holder_path)
         except OSError:
-            pass
-        finally:
-            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(name)
