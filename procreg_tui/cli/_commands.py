@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,13 @@ from procreg_tui.definition import (
 )
 from procreg_tui.export._format import ExportFormat
 from procreg_tui.export._json import dumps_pretty
-from procreg_tui.registry import Record, list_document, paths, problems_of
+from procreg_tui.registry import (
+    Record,
+    Registry,
+    list_document,
+    paths,
+    problems_of,
+)
 from procreg_tui.server import COMMANDS as SERVER_COMMANDS
 
 if TYPE_CHECKING:
@@ -271,6 +278,14 @@ def export_command(context: Context) -> int:
             return ExitCode.USAGE
 
     registry = context.registry()
+    if folder is None and options.output not in (None, "-"):
+        clash = _registry_file_at(registry, Path(options.output))
+        if clash is not None:
+            context.tell(
+                f"-o {options.output} is {clash}; writing there would destroy "
+                "it; choose another file; nothing was written"
+            )
+            return ExitCode.FAILURE
     if options.ids:
         records = [registry.get(record_id) for record_id in options.ids]
         deleted = [record.id for record in records if record.deleted is not None]
@@ -356,6 +371,20 @@ def _export_for_engine(
     else:
         context.write_text(export.text)
     return ExitCode.OK
+
+
+def _registry_file_at(registry: Registry, path: Path) -> str | None:
+    """Say which of the registry's own files ``path`` is, or return ``None``."""
+    own = {
+        registry.path: "the registry file",
+        Path(f"{registry.path}.lock"): "the registry's lock file",
+        Path(f"{registry.path}.lock.holder"): "the registry's lock note",
+    }
+    target = os.path.realpath(path)
+    for file, what in own.items():
+        if target == os.path.realpath(file):
+            return what
+    return None
 
 
 def _output_folder(output: str | None) -> Path | None:

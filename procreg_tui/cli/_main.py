@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -88,16 +89,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     ``argv`` defaults to ``sys.argv[1:]``. A reader that goes away early
     (``procreg list | head``) ends the output quietly.
     """
-    for stream in (sys.stdout, sys.stderr):
+    # A stream the shell closed (``procreg list >&-``) is None in Python.
+    stderr = sys.stderr if sys.stderr is not None else open(os.devnull, "w")  # noqa: SIM115
+    if sys.stdout is None:
+        stderr.write("procreg: standard output is closed; nothing was done\n")
+        return ExitCode.FAILURE
+    stdin = sys.stdin if sys.stdin is not None else io.StringIO()
+    for stream in (sys.stdout, stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
     try:
         status = run(
             sys.argv[1:] if argv is None else argv,
-            stdin=sys.stdin,
+            stdin=stdin,
             stdout=sys.stdout,
-            stderr=sys.stderr,
+            stderr=stderr,
             environ=os.environ,
         )
         sys.stdout.flush()

@@ -92,6 +92,21 @@ def definition_id(text: str) -> int:
     )
 
 
+def registry_file(text: str) -> str:
+    """Return ``text``, the path given to ``--db``.
+
+    Raises:
+        argparse.ArgumentTypeError: it is empty, as an unset variable in
+            ``--db "$TEAM_DB"`` gives, which must not mean the user's own registry.
+    """
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "the registry path is empty; give a file, or leave --db out for "
+            "$PROCREG_DB or your own registry"
+        )
+    return text
+
+
 def binding(text: str) -> tuple[str, str]:
     """Return ``NAME=VALUE`` split into its name and value.
 
@@ -339,6 +354,7 @@ def _add_registry_options(parser: argparse.ArgumentParser, *, top: bool) -> None
     parser.add_argument(
         "--db",
         metavar="PATH",
+        type=registry_file,
         default=None if top else argparse.SUPPRESS,
         help="the registry file (default: $PROCREG_DB, else the per-user registry)",
     )

@@ -16,6 +16,7 @@ from procreg_tui.definition import (
     sort_problems,
     validate,
 )
+from procreg_tui.definition.document import read_bounded
 
 STDIN_NAME = "<stdin>"
 """How standard input is named in messages."""
@@ -66,9 +67,9 @@ def read_source(name: str, stdin: TextIO) -> Source:
     if name == "-":
         buffer = getattr(stdin, "buffer", None)
         if buffer is not None:
-            document = load_bytes(buffer.read(), STDIN_NAME)
+            document = load_bytes(read_bounded(buffer, STDIN_NAME), STDIN_NAME)
         else:
-            document = load_text(stdin.read(), STDIN_NAME)
+            document = load_text(read_bounded(stdin, STDIN_NAME), STDIN_NAME)
     else:
         document = load_file(Path(name))
 
@@ -94,19 +95,20 @@ def _json_lines(document: Document) -> list[tuple[int, Document]] | None:
     """Return each line of a newline-delimited JSON text with its line number.
 
     Returns ``None`` when the text is not newline-delimited JSON: fewer than
-    two objects, or a line that is not a JSON object on its own.
+    two lines that hold something, or one that does not start a JSON object.
+    A line that starts one but does not parse is kept, with its problems, so
+    that they are reported at their own line. Lines end at a line feed only:
+    U+2028 and the like may stand raw inside a JSON string (``jq -c`` writes
+    them so).
     """
 
     lines: list[tuple[int, Document]] = []
-    for number, line in enumerate(document.text.splitlines(), start=1):
+    for number, line in enumerate(document.text.split("\n"), start=1):
         if not line.strip():
             continue
         if not line.lstrip().startswith("{"):
             return None
-        part = load_text(line, document.origin)
-        if not isinstance(part.value, dict):
-            return None
-        lines.append((number, part))
+        lines.append((number, load_text(line.removesuffix("\r"), document.origin)))
     return lines if len(lines) > 1 else None
 
 
@@ -122,6 +124,8 @@ def _source_from_lines(origin: str, lines: list[tuple[int, Document]]) -> Source
             return problem.under((index,)).at(line, problem.column)
 
         source.problems.extend(placed(problem) for problem in document.problems)
+        if document.value is None:
+            continue
         problems = [placed(p) for p in validate(document.value, document=document)]
         source.found.append(Found((index,), document.value, problems))
     return source

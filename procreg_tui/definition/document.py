@@ -6,7 +6,7 @@ import codecs
 import json
 import os
 import re
-from pathlib import Path
+from typing import IO, AnyStr
 
 from procreg_tui.definition.errors import DefinitionError
 from procreg_tui.definition.parser import (
@@ -233,15 +233,45 @@ def load_file(path: str | os.PathLike[str]) -> Document:
 
     Raises:
         DefinitionError: the file cannot be read (missing, a directory, no
-            permission); its content never raises.
+            permission) or is larger than :data:`MAX_TEXT_BYTES`; its content
+            never raises.
     """
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            data = read_bounded(handle, os.fspath(path))
     except OSError as error:
         reason = error.strerror or str(error)
         raise DefinitionError(f"cannot read {os.fspath(path)}: {reason}") from error
 
     return load_bytes(data, os.fspath(path))
+
+
+MAX_TEXT_BYTES = 256 * 1024 * 1024
+"""The most procreg reads of one definition file or of standard input: more
+than twice a registry of 100,000 definitions exported, and far less than a
+login node's memory. ``/dev/zero`` or an endless pipe stop here."""
+
+
+def read_bounded(handle: IO[AnyStr], origin: str) -> AnyStr:
+    """Return everything ``handle`` holds, up to :data:`MAX_TEXT_BYTES` bytes
+    (characters, for a text stream).
+
+    Raises:
+        DefinitionError: there is more; the message names ``origin``.
+        OSError: reading failed.
+    """
+    data = handle.read(MAX_TEXT_BYTES + 1)
+    if len(data) > MAX_TEXT_BYTES:
+        raise too_large(origin)
+    return data
+
+
+def too_large(origin: str) -> DefinitionError:
+    """Return the error for a text at ``origin`` over :data:`MAX_TEXT_BYTES`."""
+    return DefinitionError(
+        f"{origin} holds more than {MAX_TEXT_BYTES // 2**20} MiB, the most "
+        "procreg reads at once; split the definitions over several files"
+    )
 
 
 def _strict_loads(text: str) -> object:

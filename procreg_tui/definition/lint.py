@@ -404,6 +404,7 @@ def _check_size(definition: dict[str, Any], problems: list[Problem]) -> None:
         length = len(text)
         if "\\u0000" in text:
             _check_nul(definition, problems)
+        _check_integers(definition, (), problems)
     else:
         # Bytes count at least the characters, so only long ones need decoding.
         length = len(encoded)
@@ -420,6 +421,36 @@ def _check_size(definition: dict[str, Any], problems: list[Problem]) -> None:
                 f"the definition's JSON is {length:,} characters long, over the "
                 f"{SIZE_LIMIT:,} the original registry could store",
                 "definition-size",
+            )
+        )
+
+
+STORABLE_INTEGERS = range(-(2**63), 2**64)
+"""The integers a registry can store: JSON readers beyond 64 bits disagree."""
+
+
+def _check_integers(value: Any, path: JsonPath, problems: list[Problem]) -> None:
+    """Report every integer in ``value`` that no registry can store."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_integers(item, (*path, key), problems)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_integers(item, (*path, index), problems)
+    elif (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and value not in STORABLE_INTEGERS
+    ):
+        digits = str(value) if abs(value) < 10**30 else f"{value:.3e}"
+        problems.append(
+            Problem(
+                Severity.ERROR,
+                path,
+                f"{path_name(path)} is the integer {digits}, beyond the 64 bits a "
+                "registry can store; write it as a string if it is a label, or "
+                "as a smaller number",
+                "integer-too-large",
             )
         )
 

@@ -12,6 +12,7 @@ from typing import Any, Self, TypeVar
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
+import procreg_tui
 from procreg_tui.registry._checked import stored_check
 from procreg_tui.registry._errors import (
     Conflict,
@@ -500,6 +501,14 @@ def _check_records(tables: dict[str, dict[str, Any]], path: Path) -> None:
         if problem:
             raise RegistryCorrupt(path, f"definition {key}: {problem}")
     meta = tables.get(META_TABLE, {}).get(str(META_ID), {})
+    version = meta.get("format", FORMAT_VERSION)
+    if isinstance(version, int) and version > FORMAT_VERSION:
+        raise RegistryCorrupt(
+            path,
+            f"it was written by a newer procreg (registry format {version}; this "
+            f"procreg {procreg_tui.__version__} knows format {FORMAT_VERSION}); "
+            "upgrade procreg to use it",
+        )
     if not isinstance(meta.get("next_id", 1), int):
         raise RegistryCorrupt(path, "the id counter is not an integer")
 

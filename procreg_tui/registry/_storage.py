@@ -116,6 +116,10 @@ def _parse_slowly(data: bytes, path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise RegistryCorrupt(path, exc.msg, exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise RegistryCorrupt(
+            path, "arrays and objects nest deeper than procreg can read"
+        ) from None
 
 
 def _checked_tables(value: Any, path: Path) -> Tables:
@@ -189,6 +193,11 @@ class RegistryStorage(Storage):
         self._check = check
         self.path = Path(os.path.abspath(path))
         self._file = Path(os.path.realpath(self.path))
+        if self._file.is_dir():
+            raise RegistryError(
+                f"the registry {self.path} is a folder; give the registry's file, "
+                f"such as {self.path / 'registry.json'}"
+            )
         self.lock = RegistryLock(self._file, lock_timeout)
         self.read_only_reason = (
             "opened read-only"

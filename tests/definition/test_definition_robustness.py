@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -176,7 +177,29 @@ def test_validate_of_deeply_nested_python_value_does_not_raise() -> None:
 
 
 def test_validate_of_values_orjson_refuses_measures_them() -> None:
-    """Huge integers and unpaired surrogates are measured without raising."""
+    """Huge integers and unpaired surrogates are measured without raising; an
+    integer no registry can store is an error at its place."""
     problems = validate({"exec": "a\ud800", "timeout": 10**30, "name": "x" * 1100})
 
-    assert [p.code for p in problems] == ["definition-size"]
+    assert [(p.code, p.path) for p in problems] == [
+        ("integer-too-large", ("timeout",)),
+        ("definition-size", ()),
+    ]
+    assert problems[0].message == (
+        "`timeout` is the integer 1.000e+30, beyond the 64 bits a registry can "
+        "store; write it as a string if it is a label, or as a smaller number"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [(2**64 - 1, True), (2**64, False), (-(2**63), True), (-(2**63) - 1, False)],
+)
+def test_integers_are_checked_against_what_a_registry_stores(
+    value: int, stored: bool
+) -> None:
+    """validate errs exactly where the registry would refuse to store."""
+    problems = validate({"exec": "a", "x": [value]})
+
+    errors = [(p.code, p.path) for p in problems if p.severity is Severity.ERROR]
+    assert errors == ([] if stored else [("integer-too-large", ("x", 0))])
