@@ -10,6 +10,8 @@ from procreg_tui.export._errors import ExportError
 _NAMED_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 _UNSAFE_EXECUTABLE = re.compile(r"[\\\"'\x00-\x1f\x7f]")
 """What systemd refuses in the name of an executable."""
+_WHITESPACE = " \t\n\r"
+"""What systemd strips from both ends of a setting's value."""
 
 
 def quote_word(word: str, *, variables: bool = True) -> str:
@@ -44,17 +46,23 @@ def service_unit(job: Job, notes: Notes) -> str:
     services become ``Type=simple`` with ``RuntimeMaxSec=``.
 
     Raises:
-        ExportError: a path or the working directory holds a line break.
+        ExportError: a value systemd would refuse or read differently: an
+            executable that is neither an absolute path nor a plain name, or
+            holds quotes, backslashes or control characters; a working
+            directory or stream file that is relative, ends with white space,
+            holds a ``..`` component or a line break.
     """
     resolution = job.resolution
     executable = resolution.argv[0]
-    if _UNSAFE_EXECUTABLE.search(executable) or (
-        "/" in executable and not executable.startswith("/")
+    if (
+        _UNSAFE_EXECUTABLE.search(executable)
+        or ("/" in executable and not executable.startswith("/"))
+        or executable in (".", "..")
     ):
-        notes.warn(
-            f"systemd refuses the executable {one_line(executable)}: it must be an"
-            " absolute path or a plain name without quotes, backslashes or"
-            " control characters."
+        raise ExportError(
+            f"{job.where()}: exec {one_line(executable)} is refused by systemd: an"
+            " executable must be an absolute path or a plain name, without"
+            " quotes, backslashes or control characters"
         )
 
     lines = [
@@ -66,14 +74,14 @@ def service_unit(job: Job, notes: Notes) -> str:
         "ExecStart=" + _command(resolution.argv),
     ]
     if resolution.cwd is not None:
-        lines.append(f"WorkingDirectory={_absolute(job, notes, 'cwd', resolution.cwd)}")
+        lines.append(f"WorkingDirectory={_path(job, 'cwd', resolution.cwd)}")
     if resolution.environment:
         assignments = (
             quote_word(f"{name}={value}", variables=False)
             for name, value in resolution.environment.items()
         )
         lines.append("Environment=" + " ".join(assignments))
-    lines += _streams(job, notes)
+    lines += _streams(job)
 
     seconds = job.timeout_seconds
     if seconds is not None:
@@ -93,7 +101,7 @@ def _command(argv: tuple[str, ...]) -> str:
     return " ".join(quoted + [quote_word(argument) for argument in arguments])
 
 
-def _streams(job: Job, notes: Notes) -> list[str]:
+def _streams(job: Job) -> list[str]:
     """Return the ``Standard*=`` settings of the redirections."""
     settings = {0: "StandardInput", 1: "StandardOutput", 2: "StandardError"}
     lines = []
@@ -102,7 +110,7 @@ def _streams(job: Job, notes: Notes) -> list[str]:
         if setting is None:
             continue
         mode = "append" if redirection.append else "file"
-        path = _absolute(job, notes, setting, redirection.target)
+        path = _path(job, setting, redirection.target)
         lines.append(f"{setting}={mode}:{path}")
     return lines
 
@@ -114,12 +122,29 @@ def _description(job: Job) -> str:
     return f"{job.label}: {job.description}"
 
 
-def _absolute(job: Job, notes: Notes, field: str, path: str) -> str:
-    """Return ``path`` as a setting value; warn when systemd needs it absolute."""
+def _path(job: Job, field: str, path: str) -> str:
+    """Return ``path`` as the value of a path setting, exactly as systemd reads it.
+
+    systemd strips white space from both ends of a value and does not unquote
+    paths, so such white space cannot be carried; it refuses a relative path
+    (``WorkingDirectory=`` is then a fatal error, ``StandardOutput=`` is
+    ignored) and a ``..`` component.
+
+    Raises:
+        ExportError: ``path`` is one of those, or holds a line break.
+    """
+    problem = None
     if not path.startswith("/"):
-        notes.warn(
-            f"{field} {one_line(path)} is relative: systemd needs an absolute path."
+        problem = "is relative: systemd needs an absolute path"
+    elif path != path.rstrip(_WHITESPACE):
+        problem = (
+            "ends with white space, which systemd strips from a setting; it"
+            " has no quoting for paths"
         )
+    elif ".." in path.split("/"):
+        problem = "holds a .. component, which systemd refuses in a path"
+    if problem is not None:
+        raise ExportError(f"{job.where()}: {field} {one_line(path)} {problem}")
     return _plain(job, field, path)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from procreg_tui.cli import run
 from procreg_tui.export import EngineExport, ExportFormat, engine_export
 from procreg_tui.registry import Record, Registry
 
@@ -99,3 +101,23 @@ def parse_dump(text: str) -> dict[str, Any]:
     """Return the JSON the dumper printed."""
     value: dict[str, Any] = json.loads(text)
     return value
+
+
+def run_procreg(registry: Path, *argv: str) -> tuple[int, str, str]:
+    """Run ``procreg --db REGISTRY ARGV...`` in memory; return status, stdout, stderr.
+
+    The per-user folders are beside the registry.
+    """
+    stdout, stderr = io.StringIO(), io.StringIO()
+    environ = {
+        name: str(registry.parent / "user" / name.lower())
+        for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME")
+    }
+    status = run(
+        ["--db", str(registry), *argv],
+        stdin=io.StringIO(),
+        stdout=stdout,
+        stderr=stderr,
+        environ=environ,
+    )
+    return status, stdout.getvalue(), stderr.getvalue()

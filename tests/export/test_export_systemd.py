@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +14,12 @@ from engine_cases import (
     check_golden,
     export_examples,
     hostile_definition,
+    run_procreg,
     store,
 )
 
-from procreg_tui.export import ExportFormat, engine_export
+from procreg_tui.export import ExportError, ExportFormat, engine_export
+from procreg_tui.export._engine import one_line
 from procreg_tui.resolve import resolve
 
 _WORD = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -168,13 +169,116 @@ def test_streams_become_standard_settings(
     assert found["StandardOutput"] == "file:/data/out%%1"
 
 
-def test_relative_paths_are_warnings(registry_path: Path) -> None:
-    """systemd needs absolute folders: a relative cwd is said so."""
-    definition = {"exec": sys.executable, "cwd": "work"}
+REFUSED_PATHS = [
+    ("relative dir", "is relative: systemd needs an absolute path"),
+    (" /tmp/lead", "is relative: systemd needs an absolute path"),
+    (
+        "/tmp/trail ",
+        "ends with white space, which systemd strips from a setting; it has no"
+        " quoting for paths",
+    ),
+    (
+        "/tmp/tab\t",
+        "ends with white space, which systemd strips from a setting; it has no"
+        " quoting for paths",
+    ),
+    ("/tmp/../etc", "holds a .. component, which systemd refuses in a path"),
+]
+"""Folders and files systemd cannot be given, and why."""
 
-    export = engine_export(store(registry_path, [definition]), ExportFormat.SYSTEMD)
 
-    assert export.warnings == [
-        f"definition 1 ({Path(sys.executable).name}): cwd work is relative: systemd"
-        " needs an absolute path."
+@pytest.mark.parametrize(("path", "reason"), REFUSED_PATHS)
+def test_a_working_directory_systemd_cannot_hold_is_an_error(
+    registry_path: Path, path: str, reason: str
+) -> None:
+    """A relative, space-ended or .. folder stops the export, naming the field."""
+    definition = {"name": "job", "exec": "/bin/true", "cwd": path}
+
+    with pytest.raises(ExportError) as raised:
+        engine_export(store(registry_path, [definition]), ExportFormat.SYSTEMD)
+
+    assert str(raised.value) == f"definition 1 (job): cwd {one_line(path)} {reason}"
+
+
+@pytest.mark.parametrize(("path", "reason"), REFUSED_PATHS)
+def test_a_stream_file_systemd_cannot_hold_is_an_error(
+    registry_path: Path,
+    example_definitions: list[dict[str, Any]],
+    path: str,
+    reason: str,
+) -> None:
+    """StandardOutput= ignores a relative file: the export stops instead."""
+    tr = next(d for d in example_definitions if d["name"] == "tr-strip-x")
+    records = store(registry_path, [tr])
+
+    with pytest.raises(ExportError) as raised:
+        engine_export(records, ExportFormat.SYSTEMD, {"output_file": path})
+
+    assert str(raised.value) == (
+        f"definition 1 (tr-strip-x): StandardOutput {one_line(path)} {reason}"
+    )
+
+
+def test_systemd_takes_no_quotes_in_a_working_directory(tmp_path: Path) -> None:
+    """Why white space at the end of a folder is refused, not quoted.
+
+    systemd strips it from the value and reads quotes as part of the path.
+    """
+    unit = tmp_path / "quoted.service"
+    unit.write_text(
+        '[Service]\nType=oneshot\nExecStart=/bin/true\nWorkingDirectory="/tmp/x "\n'
+    )
+    relative = tmp_path / "relative.service"
+    relative.write_text(
+        "[Service]\nType=oneshot\nExecStart=/bin/true\nWorkingDirectory=x y\n"
+    )
+
+    assert verify(unit) == [
+        f'{unit}:4: WorkingDirectory= path is not absolute: "/tmp/x "',
+        "quoted.service: Unit configuration has fatal error, unit will not be started.",
+        "Unit quoted.service has a bad unit file setting.",
     ]
+    assert verify(relative)[0] == (
+        f"{relative}:4: WorkingDirectory= path is not absolute: x y"
+    )
+
+
+@pytest.mark.parametrize(
+    "executable", ["bin/tool", "/opt/it's", '/opt/say"', "/opt/back\\slash", ".."]
+)
+def test_an_executable_systemd_refuses_is_an_error(
+    registry_path: Path, executable: str
+) -> None:
+    """ExecStart= with such an executable is a fatal error: the export stops."""
+    definition = {"name": "job", "exec": executable}
+
+    with pytest.raises(ExportError) as raised:
+        engine_export(store(registry_path, [definition]), ExportFormat.SYSTEMD)
+
+    assert str(raised.value) == (
+        f"definition 1 (job): exec {executable} is refused by systemd: an executable"
+        " must be an absolute path or a plain name, without quotes, backslashes or"
+        " control characters"
+    )
+
+
+@pytest.mark.parametrize("output", ["stdout", "file", "dir"])
+def test_procreg_export_writes_nothing_for_a_relative_folder(
+    registry_path: Path, tmp_path: Path, output: str
+) -> None:
+    """procreg export --format systemd: exit 1, the message, and no file at all."""
+    store(registry_path, [{"name": "job", "exec": "/bin/true", "cwd": "relative dir"}])
+    target = {"stdout": [], "file": ["-o", str(tmp_path / "job.service")]}.get(
+        output, ["-o", f"{tmp_path / 'units'}/"]
+    )
+    before = sorted(tmp_path.iterdir())
+
+    result = run_procreg(registry_path, "export", "1", "--format", "systemd", *target)
+
+    assert result == (
+        1,
+        "",
+        "procreg: definition 1 (job): cwd relative dir is relative: systemd needs an"
+        " absolute path; nothing was written\n",
+    )
+    assert sorted(tmp_path.iterdir()) == before
