@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
+from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Offset
@@ -152,6 +153,11 @@ class DefinitionEditor(LiteralTextArea):
             return strip
 
         width = self.gutter_width
-        style = self.get_component_rich_style(_GUTTER_CLASSES[severity])
-        gutter = strip.crop(0, width - 1).apply_style(style)
+        mark = self.get_component_rich_style(_GUTTER_CLASSES[severity])
+        # Over the number's own style: Strip.apply_style would put it under,
+        # where the gutter's background hides it.
+        gutter = Strip(
+            Segment(text, style + mark if style else mark, control)
+            for text, style, control in strip.crop(0, width - 1)
+        )
         return Strip.join([gutter, strip.crop(width - 1)])
