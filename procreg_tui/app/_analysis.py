@@ -16,7 +16,7 @@ from procreg_tui.definition import (
     sort_problems,
     validate,
 )
-from procreg_tui.resolve import command_line, resolve, sample_bindings, wiring
+from procreg_tui.resolve import adapter_samples, command_line, resolve, wiring
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,8 @@ def analyse(
 ) -> Analysis:
     """Read ``text`` as a definition and resolve it with ``overrides`` as bindings.
 
-    Variables without an override take their sample value; ``extra`` problems
+    The adapters' variables without an override take their sample value; other
+    variables need one, or stay unbound (and reported); ``extra`` problems
     (those of the bytes the text came from) are reported with the others.
     Never raises for bad content: what is wrong becomes a problem, or the
     ``failure`` of the result.
@@ -86,7 +87,9 @@ def analyse(
             document, None, sort_problems(problems), None, [], {}, frozenset()
         )
 
-    bindings = dict(sample_bindings(definition))
+    # The adapters' files get sample paths; any other variable keeps the value
+    # typed for it, or stays unbound and is reported.
+    bindings = adapter_samples(definition)
     bindings.update(
         (name, value) for name, value in overrides.items() if name in bindings or value
     )

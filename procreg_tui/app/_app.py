@@ -389,7 +389,7 @@ class ProcregApp(App[int]):
             self._show_banner()
             self._editor.read_only = self.read_only
         elif self._announce is not None:
-            self.notify(f"{self._announce}: {len(entries)} definitions.")
+            self.notify(f"{self._announce}: {_count(len(entries), 'definition')}.")
         self._announce = None
 
         self._show_rows(self._filter.reset(entries), keep=self._current)
@@ -447,7 +447,7 @@ class ProcregApp(App[int]):
             searching = "" if self._filter.complete else ", searching…"
             status = f"{shown} of {total}{searching}"
         else:
-            status = f"{total} definitions"
+            status = _count(total, "definition")
         # The line has a fixed size; a layout pass per keystroke would cost
         # a repaint of the whole screen.
         self._status.update(status, layout=False)
@@ -1175,6 +1175,15 @@ class ProcregApp(App[int]):
         if analysis is None or analysis.command_line is None:
             self.notify("There is no command line to copy.", severity="warning")
             return
+        if analysis.has_errors:
+            errors = analysis.count(Severity.ERROR)
+            self.notify(
+                f"The definition has {_count(errors, 'error')}: its command line "
+                "would not run as shown. Fix them first (the Problems list has "
+                "them).",
+                severity="warning",
+            )
+            return
         self._copy(analysis.command_line)
 
     @work(thread=True, exclusive=True, group="copy")
@@ -1231,7 +1240,10 @@ class ProcregApp(App[int]):
                 again = await self.push_screen_wait(
                     ConfirmScreen(
                         "Errors",
-                        Text(f"The definition has {errors} error(s). Edit it again?"),
+                        Text(
+                            f"The definition has {_count(errors, 'error')}. "
+                            "Edit it again?"
+                        ),
                         yes="Reopen",
                     )
                 )
@@ -1309,6 +1321,11 @@ class ProcregApp(App[int]):
                 self.exit(0)
 
         self.push_screen(ConfirmScreen("Quit", question, yes="Quit"), confirmed)
+
+
+def _count(number: int, noun: str) -> str:
+    """Return ``1 definition`` or ``3 definitions``."""
+    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 @contextmanager

@@ -105,7 +105,14 @@ class LivePanel(VerticalScroll, can_focus=False):
             return
 
         secrets = [] if revealed else analysis.secrets
-        if analysis.command_line is not None:
+        if analysis.command_line is not None and analysis.has_errors:
+            # As ``procreg render`` refuses it: shown to help the fixing, but
+            # not as something to run.
+            line = mask_secrets(analysis.command_line, secrets)
+            shown = Text("Not runnable until the errors are fixed:\n", "red")
+            shown.append_text(as_text(line, "dim", keep_newlines=True))
+            command.update(shown)
+        elif analysis.command_line is not None:
             line = mask_secrets(analysis.command_line, secrets)
             command.update(as_text(line, "bold", keep_newlines=True))
         elif analysis.failure is not None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from procreg_tui.resolve._problems import (
         SAMPLE_FOLDER,
+        adapter_samples,
         sample_bindings,
         variable_problems,
     )
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 _MODULES = {
     "SAMPLE_FOLDER": "_problems",
+    "adapter_samples": "_problems",
     "sample_bindings": "_problems",
     "variable_problems": "_problems",
     "builtin_variable_problems": "_quick",
@@ -56,6 +58,7 @@ __all__ = [
     "Wiring",
     "WiringAdapter",
     "WiringProcess",
+    "adapter_samples",
     "builtin_variable_problems",
     "command_line",
     "quote",

@@ -59,6 +59,21 @@ def sample_bindings(definition: object) -> dict[str, str]:
     }
 
 
+def adapter_samples(definition: object) -> dict[str, str]:
+    """Return sample values for the variables the adapters of ``definition``
+    give a value (``${input_file}`` is ``/tmp/procreg/input``, ...).
+
+    Any other variable stays unbound: a made-up path standing in for, say,
+    ``${API_TOKEN}`` would look like a value. Never raises.
+    """
+    provided = _provided(plan(definition, settings=False))
+    return {
+        name: value
+        for name, value in sample_bindings(definition).items()
+        if name in provided
+    }
+
+
 def _provided(parts: Plan) -> set[str]:
     """Return the variables the adapters of ``parts`` give a value."""
     provided = set()

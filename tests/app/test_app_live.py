@@ -82,6 +82,97 @@ async def test_problems_are_listed_and_jump_to_their_place(registry: Registry) -
         assert editor.cursor_location == (2, 13)
 
 
+async def test_only_the_adapters_files_get_sample_values(registry: Registry) -> None:
+    """${input_file} of a file adapter gets a sample path; any other variable
+    stays unbound and reported, as render and validate say, until a value is
+    typed for it."""
+    registry.create(
+        {
+            "exec": "/bin/echo",
+            "argv": ["${API_TOKEN}", "${input_file}"],
+            "input_adapter": {
+                "input_type": "file",
+                "input_parameters": {"file_path": "${input_file}"},
+            },
+        }
+    )
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+
+        assert shown(app, "#command-line") == (
+            "/bin/echo '${API_TOKEN}' /tmp/procreg/input"
+        )
+        assert app.analysis is not None
+        assert [(p.code, p.path) for p in app.analysis.problems] == [
+            ("unbound-variable", ("argv", 0))
+        ]
+        fields = {
+            field.name: field for field in app.query(".binding-value").results(Input)
+        }
+        assert {name: field.value for name, field in fields.items()} == {
+            "input_file": "/tmp/procreg/input",
+            "API_TOKEN": "",
+        }
+
+        fields["API_TOKEN"].value = "t0ken"
+        await pilot.pause()
+
+        assert shown(app, "#command-line") == "/bin/echo t0ken /tmp/procreg/input"
+        assert app.analysis.problems == []
+
+
+async def test_a_definition_with_errors_is_shown_not_runnable(
+    registry: Registry,
+) -> None:
+    """Its command line is labelled, and c refuses to copy it, as render does."""
+    registry.create({"exec": "", "argv": ["-d", "x"]})
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+
+        assert shown(app, "#command-line") == (
+            "Not runnable until the errors are fixed:\nenv '' -d x"
+        )
+        await pilot.press("c")
+        await pilot.pause()
+
+        assert [note.message for note in app._notifications] == [
+            "The definition has 1 error: its command line would not run as shown. "
+            "Fix them first (the Problems list has them)."
+        ]
+        assert app.last_copy is None
+
+
+async def test_lines_with_problems_have_their_number_marked(
+    registry: Registry,
+) -> None:
+    """The gutter of a line with an error takes the error colour, over its own."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        editor.text = '{\n  "exec": "/bin/true",\n  "timeout": -5\n}\n'
+        await pilot.pause(0.3)
+
+        error = editor.get_component_rich_style("definition-editor--error-line")
+        gutters = [
+            editor.render_line(y).crop(0, editor.gutter_width - 1) for y in range(4)
+        ]
+        marked = [
+            all(segment.style is not None and segment.style.bgcolor == error.bgcolor
+                for segment in gutter)
+            for gutter in gutters
+        ]  # fmt: skip
+
+        assert [gutter.text.strip() for gutter in gutters] == ["1", "2", "3", "4"]
+        assert marked == [False, False, True, False]
+
+
 async def test_secrets_are_masked_until_revealed(registry: Registry) -> None:
     """A secret-looking environment value is masked in the panel until s."""
     registry.create(
