@@ -11,6 +11,8 @@ from procreg_tui.export._errors import ExportError
 _NEEDS_SINGLE_QUOTES = re.compile(r"[\s']")
 _ENV_FINDER = "/usr/bin/env"
 """HTCondor does not search PATH: this finds an executable given by name."""
+MAX_SECONDS = 2**31 - 1
+"""The longest ``allowed_execute_duration``: the schedd reads it as a 32-bit int."""
 
 _MATCH_TIME_MACRO = re.compile(r"(?<!\$)((?:\$\$)+)(?=\()")
 """An even run of ``$`` before ``(``: the schedd reads its last ``$$(`` as a macro."""
@@ -143,8 +145,9 @@ def submit_description(job: Job, notes: Notes) -> str:
     if resolution.cwd is not None:
         lines.append(f"initialdir = {_path(job, 'cwd', resolution.cwd)}")
     lines += _redirections(job, notes)
-    if job.timeout_seconds is not None:
-        lines.append(f"allowed_execute_duration = {job.timeout_seconds}")
+    seconds = job.timeout_within(notes, MAX_SECONDS, "allowed_execute_duration")
+    if seconds is not None:
+        lines.append(f"allowed_execute_duration = {seconds}")
     lines.append("queue")
     return "\n".join(lines) + "\n"
 

@@ -13,6 +13,10 @@ _PARAMETER_START = re.compile(r"\$(?=[({])")
 _OUTPUT_NAME = "output"
 """The file, in the tool's output folder, that an output adapter's variable names."""
 _STREAM_FIELDS = {1: "stdout", 2: "stderr"}
+MAX_SECONDS = 9_223_372_036
+"""The longest ``timelimit`` a runner keeps: CWL's type is a 64-bit long, but
+cwltool's timer cannot wait longer than this (Python's ``threading.TIMEOUT_MAX``
+on Linux) and runs the tool without a limit."""
 
 
 def literal(text: str) -> str:
@@ -215,8 +219,9 @@ def _requirements(job: Job, tool: _Tool, notes: Notes) -> list[str]:
             f" {yaml_scalar(tool.expression(value, notes, f'the value of {name}'))}"
             for name, value in environment.items()
         ]
-    if job.timeout_seconds is not None:
-        lines += ["  ToolTimeLimit:", f"    timelimit: {job.timeout_seconds}"]
+    seconds = job.timeout_within(notes, MAX_SECONDS, "ToolTimeLimit")
+    if seconds is not None:
+        lines += ["  ToolTimeLimit:", f"    timelimit: {seconds}"]
     return ["requirements:", *lines] if lines else []
 
 

@@ -26,6 +26,8 @@ from procreg_tui.resolve import (
 
 _SLUG_BREAKS = re.compile(r"[^a-z0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_YEAR = 365.25 * 24 * 3600
+"""Seconds in a year, for warnings about long times."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +72,34 @@ class Job:
         return value if isinstance(value, str) and value else None
 
     @property
-    def timeout_seconds(self) -> int | None:
-        """Return the timeout rounded up to whole seconds, ``None`` for none."""
+    def timeout_text(self) -> str | None:
+        """Return the timeout in seconds as the definition gives it, for messages."""
         timeout = self.resolution.timeout
-        return None if timeout is None else max(1, math.ceil(timeout))
+        if timeout is None:
+            return None
+        if isinstance(timeout, float) and timeout.is_integer() and timeout < 1e15:
+            return str(int(timeout))
+        return repr(timeout)
+
+    def timeout_within(self, notes: Notes, maximum: int, setting: str) -> int | None:
+        """Return the timeout rounded up to whole seconds, at most ``maximum``.
+
+        ``maximum`` is the largest number of seconds the target's ``setting``
+        holds. A longer timeout is cut to it, with a warning: every target
+        holds tens of years at least, so the job is stopped no sooner than
+        with the timeout it has. ``None`` for no timeout.
+        """
+        timeout = self.resolution.timeout
+        if timeout is None:
+            return None
+        if timeout > maximum:
+            years = maximum / _YEAR
+            notes.warn(
+                f"the timeout of {self.timeout_text} s is longer than {setting} can"
+                f" hold: it is {maximum} s (about {years:,.0f} years) instead."
+            )
+            return maximum
+        return max(1, math.ceil(timeout))
 
     def where(self) -> str:
         """Return how warnings name this definition: its id and label."""

@@ -9,6 +9,8 @@ from procreg_tui.export._engine import EngineFormat, Job, Notes, one_line, yaml_
 _REFERENCE_START = re.compile(r"\$(?=[$(])")
 _NAME_LENGTH = 63
 _DEFAULT_IMAGE = "debian:stable-slim"
+MAX_SECONDS = 2**63 - 1
+"""The longest ``activeDeadlineSeconds``: the API's type is int64."""
 
 
 def escape_references(text: str) -> str:
@@ -66,11 +68,13 @@ def manifest(job: Job, notes: Notes) -> str:
     if job.service:
         lines = _deployment(job, notes, name, labels, container)
     else:
-        lines = _job(job, name, labels, container)
+        lines = _job(job, notes, name, labels, container)
     return "\n".join(lines) + "\n"
 
 
-def _job(job: Job, name: str, labels: list[str], container: list[str]) -> list[str]:
+def _job(
+    job: Job, notes: Notes, name: str, labels: list[str], container: list[str]
+) -> list[str]:
     """Return the lines of a ``batch/v1`` Job that runs once and is not retried."""
     lines = [
         "apiVersion: batch/v1",
@@ -82,8 +86,9 @@ def _job(job: Job, name: str, labels: list[str], container: list[str]) -> list[s
         "spec:",
         "  backoffLimit: 0",
     ]
-    if job.timeout_seconds is not None:
-        lines.append(f"  activeDeadlineSeconds: {job.timeout_seconds}")
+    seconds = job.timeout_within(notes, MAX_SECONDS, "activeDeadlineSeconds")
+    if seconds is not None:
+        lines.append(f"  activeDeadlineSeconds: {seconds}")
     lines += [
         "  template:",
         "    metadata:",
@@ -101,9 +106,9 @@ def _deployment(
     job: Job, notes: Notes, name: str, labels: list[str], container: list[str]
 ) -> list[str]:
     """Return the lines of an ``apps/v1`` Deployment that keeps one replica up."""
-    if job.timeout_seconds is not None:
+    if job.timeout_text is not None:
         notes.warn(
-            f"the timeout of {job.timeout_seconds} s is not carried: a Deployment"
+            f"the timeout of {job.timeout_text} s is not carried: a Deployment"
             " restarts its pods and has no deadline."
         )
     return [

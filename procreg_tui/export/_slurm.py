@@ -11,6 +11,9 @@ from procreg_tui.resolve import command_line, quote
 _SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_./+,:@=-]+")
 """Characters sbatch reads literally in an option value: no quotes, no %."""
+MAX_SECONDS = 35_791_393 * 60
+"""The longest ``--time``, 24855-03:13:00: sbatch reads it into seconds held
+in a 32-bit int, then rounds them up to minutes."""
 
 
 def slurm_script(job: Job, notes: Notes) -> str:
@@ -26,7 +29,7 @@ def slurm_script(job: Job, notes: Notes) -> str:
     """
     resolution = job.resolution
     directives = [f"--job-name={job.slug}"]
-    seconds = job.timeout_seconds
+    seconds = job.timeout_within(notes, MAX_SECONDS, "sbatch --time")
     if seconds is not None:
         directives.append(f"--time={_duration(seconds)}")
     if resolution.cwd is not None and _PLAIN_PATH.fullmatch(resolution.cwd):

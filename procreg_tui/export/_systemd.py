@@ -10,6 +10,9 @@ from procreg_tui.export._errors import ExportError
 _NAMED_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 _UNSAFE_EXECUTABLE = re.compile(r"[\\\"'\x00-\x1f\x7f]")
 """What systemd refuses in the name of an executable."""
+MAX_SECONDS = 18_446_744_073_708
+"""The longest ``TimeoutStartSec=`` or ``RuntimeMaxSec=``: systemd keeps times as
+microseconds in 64 bits, the largest of them meaning infinity."""
 _WHITESPACE = " \t\n\r"
 """What systemd strips from both ends of a setting's value."""
 
@@ -83,9 +86,9 @@ def service_unit(job: Job, notes: Notes) -> str:
         lines.append("Environment=" + " ".join(assignments))
     lines += _streams(job)
 
-    seconds = job.timeout_seconds
+    setting = "RuntimeMaxSec" if job.service else "TimeoutStartSec"
+    seconds = job.timeout_within(notes, MAX_SECONDS, f"{setting}=")
     if seconds is not None:
-        setting = "RuntimeMaxSec" if job.service else "TimeoutStartSec"
         lines.append(f"{setting}={seconds}")
     return "\n".join(lines) + "\n"
 
