@@ -5,12 +5,29 @@ from __future__ import annotations
 import re
 
 from procreg_tui.export._engine import EngineFormat, Job, Notes, one_line, yaml_scalar
+from procreg_tui.export._errors import ExportError
 
 _REFERENCE_START = re.compile(r"\$(?=[$(])")
 _NAME_LENGTH = 63
 _DEFAULT_IMAGE = "debian:stable-slim"
 MAX_SECONDS = 2**63 - 1
 """The longest ``activeDeadlineSeconds``: the API's type is int64."""
+
+_DOMAIN_PART = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
+_PATH_PART = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_IMAGE_REFERENCE = re.compile(
+    rf"(?P<name>(?:{_DOMAIN}/)?{_PATH_PART}(?:/{_PATH_PART})*)"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
+    r"(?:@(?P<algorithm>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*)"
+    r":(?P<hex>[0-9a-fA-F]{32,}))?"
+)
+"""An image reference: ``[domain[:port]/]path[:tag][@digest]`` (distribution's
+reference grammar, which the kubelet parses the image with)."""
+_DIGEST_LENGTHS = {"sha256": 64, "sha384": 96, "sha512": 128}
+_IMAGE_ID = re.compile(r"[a-f0-9]{64}")
+_NAME_MAX = 255
+"""The longest repository name, counted as the kubelet completes it."""
 
 
 def escape_references(text: str) -> str:
@@ -23,11 +40,53 @@ def escape_references(text: str) -> str:
     return _REFERENCE_START.sub("$$", text)
 
 
+def is_image_reference(text: str) -> bool:
+    """Return whether the kubelet can pull an image named ``text``.
+
+    It parses ``[domain[:port]/]path[:tag][@digest]``: a path in lower case
+    letters, digits and single separators, a known digest of its length, a
+    name of at most 255 characters once ``docker.io/library/`` is added, and
+    never 64 hexadecimal digits alone, which name an image by its ID.
+    """
+    match = _IMAGE_REFERENCE.fullmatch(text)
+    if match is None or _IMAGE_ID.fullmatch(text):
+        return False
+    algorithm = match.group("algorithm")
+    if algorithm is not None:
+        digest = match.group("hex")
+        if len(digest) != _DIGEST_LENGTHS.get(algorithm) or digest != digest.lower():
+            return False
+    return len(_full_name(match.group("name"))) <= _NAME_MAX
+
+
+def _full_name(name: str) -> str:
+    """Return ``name`` with the registry and namespace the kubelet adds to it."""
+    first, slash, rest = name.partition("/")
+    if not slash:
+        return f"docker.io/library/{name}"
+    if first == "index.docker.io":
+        return f"docker.io/{rest}" if "/" in rest else f"docker.io/library/{rest}"
+    if first == "localhost" or "." in first or ":" in first or first != first.lower():
+        return name
+    return f"docker.io/{name}"
+
+
 def manifest(job: Job, notes: Notes) -> str:
-    """Return the Job or Deployment manifest of ``job`` after its header comment."""
+    """Return the Job or Deployment manifest of ``job`` after its header comment.
+
+    Raises:
+        ExportError: the definition's ``application``, the image, is not an
+            image reference the kubelet can pull.
+    """
     resolution = job.resolution
     name = resource_name(job)
     image = job.application
+    if image is not None and not is_image_reference(image):
+        raise ExportError(
+            f"{job.where()}: application {one_line(image)} is not an image"
+            " reference Kubernetes can pull: [registry/]name[:tag][@digest], the"
+            " name in lower case"
+        )
     if image is None:
         image = _DEFAULT_IMAGE
         notes.warn(

@@ -7,17 +7,21 @@ from pathlib import Path
 from typing import Any
 
 import kubernetes_validate
+import pytest
 import yaml
 from engine_cases import (
     HOSTILE,
     check_golden,
     export_examples,
     hostile_definition,
+    run_procreg,
     store,
 )
 from kubernetes_validate.utils import latest_version
 
-from procreg_tui.export import ExportFormat, engine_export
+from procreg_tui.export import ExportError, ExportFormat, engine_export
+from procreg_tui.export._engine import one_line
+from procreg_tui.export._k8s import is_image_reference
 from procreg_tui.resolve import resolve
 
 _EXPANSION = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
@@ -140,3 +144,117 @@ def test_service_timeout_is_a_warning(
         "definition 1 (full-format-service): the timeout of 3600 s is not carried:"
         " a Deployment restarts its pods and has no deadline."
     )
+
+
+_DIGEST = "f" * 64
+
+VALID_IMAGES = [
+    "ingest-worker-v2",
+    "debian:stable-slim",
+    "test_com",
+    "test.com:5000",
+    "lowercase:Uppercase",
+    "test:5000/repo:tag",
+    f"test:5000/repo:tag@sha256:{_DIGEST}",
+    "sub-dom1.foo.com/bar/baz/quux:some-long-tag",
+    "b.gcr.io/test.example.com/my-app:test.example.com",
+    "xn--7o8h.com/myimage:xn--7o8h.com@sha512:" + "f" * 128,
+    "192.168.1.1:5000/repo:5050",
+    "[2001:db8::1]:5000/repo:tag",
+    "Uppercase/lowercase:tag",
+    "index.docker.io/" + "a" * 237,
+    "a/" * 118 + "a" * 9,
+]
+"""Image references the kubelet parses (distribution's reference tests)."""
+
+INVALID_IMAGES = [
+    "",
+    "debian\n",
+    "registry.example/tool\nrm",
+    " debian",
+    "debian ",
+    "my app",
+    "Debian",
+    ":justtag",
+    f"@sha256:{_DIGEST}",
+    "repo@sha256:" + "f" * 34,
+    f"validname@invaliddigest:{_DIGEST}",
+    f"repo@sha256:{_DIGEST.upper()}",
+    "test:5000/Uppercase/lowercase:tag",
+    "aa/asdf$$^/aa",
+    "[2001:db8::1]:5000",
+    "[fe80::1%eth0]:5000/repo",
+    _DIGEST,
+    "index.docker.io/" + "a" * 238,
+    "a/" * 118 + "a" * 10,
+]
+"""What the kubelet refuses: white space, upper case, bad digests, IDs, long names.
+
+The last two are 256 characters with docker.io/ and library/ added, one more
+than the last two of VALID_IMAGES.
+"""
+
+
+@pytest.mark.parametrize("image", VALID_IMAGES)
+def test_an_image_reference_becomes_the_image(registry_path: Path, image: str) -> None:
+    """The application, a valid reference, is the container's image as written."""
+    definition = {"name": "app", "exec": "/bin/true", "application": image}
+
+    export = engine_export(store(registry_path, [definition]), ExportFormat.K8S)
+
+    manifest = yaml.safe_load(export.text)
+    kubernetes_validate.validate(manifest, latest_version(), strict=True)
+    assert container(manifest)["image"] == image
+    assert export.warnings == []
+
+
+@pytest.mark.parametrize("image", INVALID_IMAGES[1:])
+def test_an_application_that_is_no_image_reference_is_an_error(
+    registry_path: Path, image: str
+) -> None:
+    """A line break, a space, upper case... in the image stop the export, naming it."""
+    definition = {"name": "app", "exec": "/bin/true", "application": image}
+
+    with pytest.raises(ExportError) as raised:
+        engine_export(store(registry_path, [definition]), ExportFormat.K8S)
+
+    assert str(raised.value) == (
+        f"definition 1 (app): application {one_line(image)} is not an image"
+        " reference Kubernetes can pull: [registry/]name[:tag][@digest], the name"
+        " in lower case"
+    )
+
+
+def test_the_image_grammar_accepts_and_refuses_as_the_kubelet() -> None:
+    """is_image_reference on every case, the empty reference included."""
+    assert [is_image_reference(image) for image in VALID_IMAGES] == [True] * len(
+        VALID_IMAGES
+    )
+    assert [is_image_reference(image) for image in INVALID_IMAGES] == [False] * len(
+        INVALID_IMAGES
+    )
+
+
+def test_procreg_export_writes_nothing_for_an_image_with_a_line_break(
+    registry_path: Path, tmp_path: Path
+) -> None:
+    """procreg export --format k8s: exit 1, one message, no file."""
+    application = "registry.example/tool\nrm"
+    store(
+        registry_path,
+        [{"name": "app", "exec": "/bin/true", "application": application}],
+    )
+    target = tmp_path / "app.yaml"
+
+    result = run_procreg(
+        registry_path, "export", "1", "--format", "k8s", "-o", str(target)
+    )
+
+    assert result == (
+        1,
+        "",
+        "procreg: definition 1 (app): application registry.example/tool\\nrm is not"
+        " an image reference Kubernetes can pull: [registry/]name[:tag][@digest],"
+        " the name in lower case; nothing was written\n",
+    )
+    assert not target.exists()
