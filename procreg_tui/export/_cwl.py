@@ -257,5 +257,6 @@ CWL = EngineFormat(
     file_name=lambda job: f"{job.record_id}-{job.slug}.cwl",
     yaml=True,
     first_line="#!/usr/bin/env cwl-runner",
+    apart="a CWL runner reads the first tool of a file only",
 )
 """CWL command line tools."""

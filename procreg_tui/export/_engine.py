@@ -142,6 +142,9 @@ class EngineExport:
     documents: tuple[EngineDocument, ...]
     yaml: bool
     """Whether the documents are YAML, so the stream separates them with ``---``."""
+    apart: str | None = None
+    """Why the stream of several documents is no file the engine reads as
+    them all, ``None`` when it is one (a multi-document YAML stream)."""
 
     @property
     def warnings(self) -> list[str]:
@@ -163,6 +166,24 @@ class EngineExport:
             f"{start}# ==> {document.file_name} <==\n{document.text}"
             for document in self.documents
         )
+
+    def file_text(self) -> str:
+        """Return the text of one file holding every document, for ``-o FILE``.
+
+        One document is exactly its file; several are :attr:`text`, which is
+        a file of the format only when the documents can share one.
+
+        Raises:
+            ExportError: several documents that no one file of the format
+                holds; the message says why and what to do instead.
+        """
+        count = len(self.documents)
+        if count > 1 and self.apart is not None:
+            raise ExportError(
+                f"{count} definitions cannot share one file: {self.apart}; write"
+                " each to its own file with -o DIR/"
+            )
+        return self.text
 
     def write(self, folder: Path) -> list[Path]:
         """Write each document to its own file in ``folder``; return the paths.
@@ -198,6 +219,10 @@ class EngineFormat:
     """A line that must open the file, above the header (``#!``)."""
     application_used: bool = False
     """Whether the format carries ``application`` (else it is a warning)."""
+    apart: str | None = None
+    """Why several documents of the format cannot share one file, ``None``
+    when their stream is one file the engine reads (see
+    :meth:`EngineExport.file_text`)."""
 
 
 def make_job(record: Record, bindings: Mapping[str, str] | None = None) -> Job:
@@ -244,7 +269,7 @@ def export_documents(
         documents.append(
             EngineDocument(job.record_id, engine.file_name(job), text, warnings)
         )
-    return EngineExport(tuple(documents), engine.yaml)
+    return EngineExport(tuple(documents), engine.yaml, engine.apart)
 
 
 def common_notes(job: Job, notes: Notes, *, application_used: bool) -> None:

@@ -75,5 +75,9 @@ SLURM = EngineFormat(
     render=slurm_script,
     file_name=lambda job: f"{job.record_id}-{job.slug}.sbatch",
     first_line="#!/bin/bash",
+    apart=(
+        "sbatch runs a script as one job and ignores the #SBATCH lines after its"
+        " first command"
+    ),
 )
 """Slurm batch scripts."""
