@@ -76,7 +76,9 @@ def manifest(job: Job, notes: Notes) -> str:
 
     Raises:
         ExportError: the definition's ``application``, the image, is not an
-            image reference the kubelet can pull.
+            image reference the kubelet can pull, or its ``cwd`` is relative,
+            which a container runtime refuses (the OCI runtime specification
+            wants the process's working directory absolute).
     """
     resolution = job.resolution
     name = resource_name(job)
@@ -111,6 +113,11 @@ def manifest(job: Job, notes: Notes) -> str:
             for argument in resolution.argv[1:]
         ]
     if resolution.cwd is not None:
+        if not resolution.cwd.startswith("/"):
+            raise ExportError(
+                f"{job.where()}: cwd {one_line(resolution.cwd)} is relative: a"
+                " container's workingDir must be an absolute path"
+            )
         container.append(f"  workingDir: {yaml_scalar(resolution.cwd)}")
     if resolution.environment:
         container.append("  env:")

@@ -258,3 +258,19 @@ def test_procreg_export_writes_nothing_for_an_image_with_a_line_break(
         " the name in lower case; nothing was written\n",
     )
     assert not target.exists()
+
+
+@pytest.mark.parametrize("cwd", ["work", "relative dir", " /srv", "~/work"])
+def test_a_relative_working_directory_is_an_error(
+    registry_path: Path, cwd: str
+) -> None:
+    """The OCI runtime refuses a relative workingDir: the export stops, naming it."""
+    definition = {"name": "app", "exec": "/bin/true", "cwd": cwd}
+
+    with pytest.raises(ExportError) as raised:
+        engine_export(store(registry_path, [definition]), ExportFormat.K8S)
+
+    assert str(raised.value) == (
+        f"definition 1 (app): cwd {cwd} is relative: a container's workingDir must"
+        " be an absolute path"
+    )
