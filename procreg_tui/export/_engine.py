@@ -85,9 +85,8 @@ class Job:
         """Return the timeout rounded up to whole seconds, at most ``maximum``.
 
         ``maximum`` is the largest number of seconds the target's ``setting``
-        holds. A longer timeout is cut to it, with a warning: every target
-        holds tens of years at least, so the job is stopped no sooner than
-        with the timeout it has. ``None`` for no timeout.
+        holds, 68 years at the least. A longer timeout is cut to it, with a
+        warning saying so. ``None`` for no timeout.
         """
         timeout = self.resolution.timeout
         if timeout is None:
