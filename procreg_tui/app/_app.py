@@ -164,6 +164,11 @@ class ProcregApp(App[int]):
         self._draft_bases: dict[int, int] = {}
         self._overrides: dict[int, dict[str, str]] = {}
         self._deleted: list[int] = []
+        self._deleted_drafts: dict[int, tuple[str, int | None]] = {}
+        """Unsaved text (and its base revision) of definitions deleted here,
+        given back when the delete is undone."""
+        self._failure_shown: str | None = None
+        """The registry failure last told, so that the poll does not repeat it."""
         self._revealed = False
         self._loaded = False
         self._loading = False
@@ -344,6 +349,10 @@ class ProcregApp(App[int]):
             self._go_offline(error, self._start_loading)
             return
         self._update_status()
+        # The poll tries again while the file stays as it is: say it once.
+        if self._failure_shown == str(error):
+            return
+        self._failure_shown = str(error)
         self.notify(str(error), title="Registry", severity="error", markup=False)
 
     def _go_offline(self, error: RegistryError, retry: Callable[[], None]) -> None:
@@ -377,9 +386,17 @@ class ProcregApp(App[int]):
         self.notify("The registry answers again.")
 
     def _fill(self, registry: Registry, entries: list[Entry]) -> None:
-        """Show freshly read rows, keeping the filter, the selection and every draft."""
+        """Show freshly read rows, keeping the filter, the selection and every draft.
+
+        A definition deleted elsewhere while it has unsaved edits here keeps its
+        row, marked, so that its text can still be seen and stored as a copy.
+        """
         first = not self._loaded
         self._back_online()
+        self._failure_shown = None
+        orphans = self._orphans(entries)
+        if orphans:
+            entries = sorted([*entries, *orphans], key=lambda entry: entry.id)
         self._db = registry
         self._entries = entries
         self._by_id = {entry.id: entry for entry in entries}
@@ -389,24 +406,40 @@ class ProcregApp(App[int]):
             self._show_banner()
             self._editor.read_only = self.read_only
         elif self._announce is not None:
-            self.notify(f"{self._announce}: {_count(len(entries), 'definition')}.")
+            stored = len(entries) - len(orphans)
+            self.notify(f"{self._announce}: {_count(stored, 'definition')}.")
         self._announce = None
 
         self._show_rows(self._filter.reset(entries), keep=self._current)
         self._prepare_search(entries, 0)
 
+        for orphan in orphans:
+            self.notify(
+                f"Definition {orphan.id} was deleted elsewhere; your unsaved text of "
+                "it is kept in its row (y stores it as a new definition).",
+                severity="warning",
+                markup=False,
+            )
         current = self._current
         if current is not None and current not in self._by_id:
-            if current in self._drafts:
-                self.notify(
-                    f"Definition {current} was deleted elsewhere; your unsaved text "
-                    "is kept in the editor (y saves a copy).",
-                    severity="warning",
-                    markup=False,
-                )
             return
         if current is not None and current not in self._drafts:
             self._open(current)
+        elif current is not None:
+            self._title_editor()
+
+    def _orphans(self, entries: list[Entry]) -> list[Entry]:
+        """Return the rows to keep for drafts whose definitions ``entries`` lack."""
+        present = {entry.id for entry in entries}
+        orphans = []
+        for record_id in self._drafts:
+            old = self._by_id.get(record_id)
+            if record_id not in present and old is not None:
+                if not old.gone:
+                    old = Entry(old.id, old.revision, old.definition)
+                    old.gone = True
+                orphans.append(old)
+        return orphans
 
     def _prepare_search(self, entries: list[Entry], start: int) -> None:
         """Work out the search text of the rows from ``start`` on, a slice at a time.
@@ -545,7 +578,9 @@ class ProcregApp(App[int]):
         entry = self._by_id.get(self._current)
         label = entry.label if entry else "?"
         title = Content(f"#{self._current} ") + as_content(label)
-        if self._current in self._drafts:
+        if entry is not None and entry.gone:
+            title += Content(" (deleted elsewhere)")
+        elif self._current in self._drafts:
             title += Content(" (unsaved)")
         editor.border_title = title
 
@@ -959,12 +994,21 @@ class ProcregApp(App[int]):
             return
         copy = dict(analysis.definition)
         copy["name"] = f"{label_of(copy)}-copy"
+        source = self._current
+        entry = self._by_id.get(source)
+
+        def stored(record: Record) -> None:
+            if entry is not None and entry.gone:
+                # Its text lives on in the copy: the orphaned row has done its job.
+                self._drafts.pop(source, None)
+                self._draft_bases.pop(source, None)
+                self._remove(source)
+            self._added(record, f"Stored a copy as definition {record.id}.")
+
         self._write(
             lambda registry: registry.create(copy),
             what="Storing a copy",
-            done=lambda record: self._added(
-                record, f"Stored a copy as definition {record.id}."
-            ),
+            done=stored,
         )
 
     def _added(self, record: Record, message: str) -> None:
@@ -986,7 +1030,10 @@ class ProcregApp(App[int]):
         question = Content(f"Move definition {entry.id} ") + as_content(
             f"“{entry.label}”"
         )
-        question += Content(" to the trash? u brings it back.")
+        question += Content(" to the trash? u brings it back")
+        if entry.id in self._drafts:
+            question += Content(", with your unsaved edits")
+        question += Content(".")
 
         def confirmed(answer: bool | None) -> None:
             if answer:
@@ -1015,8 +1062,10 @@ class ProcregApp(App[int]):
             if others:
                 neighbour = others[min(index, len(others) - 1)]
         self._remove(record_id)
-        self._drafts.pop(record_id, None)
-        self._draft_bases.pop(record_id, None)
+        draft = self._drafts.pop(record_id, None)
+        base = self._draft_bases.pop(record_id, None)
+        if draft is not None:
+            self._deleted_drafts[record_id] = (draft, base)
         self._deleted.append(record_id)
         if self._current == record_id:
             self._current = None
@@ -1042,6 +1091,10 @@ class ProcregApp(App[int]):
         record_id = record.id
         if record_id in self._deleted:
             self._deleted.remove(record_id)
+        kept = self._deleted_drafts.pop(record_id, None)
+        if kept is not None:
+            self._drafts[record_id] = kept[0]
+            self._draft_bases[record_id] = kept[1] or record.revision
         self._put(record)
         self._filter_input.value = ""
         self._refresh_list(keep=record_id)
@@ -1052,6 +1105,18 @@ class ProcregApp(App[int]):
         """Store the editor's text; a definition with errors needs a confirm."""
         record_id = self._current
         if record_id is None:
+            return
+        entry = self._by_id.get(record_id)
+        if entry is not None and entry.gone:
+            self.notify(
+                f"Definition {record_id} was deleted elsewhere; y stores your text "
+                "as a new definition.",
+                title="Save",
+                severity="warning",
+            )
+            return
+        if self._editor.text == self._stored_text:
+            self.notify(f"No changes to save in definition {record_id}.", title="Save")
             return
         analysis = self._analyse_for_save(record_id)
         definition = analysis.definition

@@ -248,6 +248,7 @@ class DefinitionList(ScrollView, can_focus=True):
 
         number = str(entry.id).rjust(self._id_width)
         flag = "*" if draft else " "
+        gone = " (deleted elsewhere)" if entry.gone else ""
         label_style = (
             base + self.get_component_rich_style("definition-list--draft", partial=True)
             if draft
@@ -271,7 +272,7 @@ class DefinitionList(ScrollView, can_focus=True):
             Segment(number, dim),
             Segment(flag, label_style),
             Segment(" ", base),
-            Segment(_fit(visible(entry.label), label_width), label_style),
+            Segment(_fit(visible(entry.label) + gone, label_width), label_style),
         ]
         if detail_width:
             segments.append(Segment(_fit(" " + visible(detail), detail_width), dim))

@@ -57,12 +57,15 @@ class Entry:
     when first searched, the validity when first drawn.
     """
 
-    __slots__ = ("_haystack", "_validity", "definition", "id", "revision")
+    __slots__ = ("_haystack", "_validity", "definition", "gone", "id", "revision")
 
     def __init__(self, record_id: int, revision: int, definition: Any) -> None:
         self.id = record_id
         self.revision = revision
         self.definition = definition
+        self.gone = False
+        """Whether the definition was deleted elsewhere while it had unsaved
+        edits here: the row stays until those are stored as a copy or dropped."""
         self._haystack: str | None = None
         self._validity: Severity | bool | None = False
 

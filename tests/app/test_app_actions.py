@@ -11,6 +11,8 @@ from app_helpers import list_labels, settle, shown, until_loaded
 from textual.widgets import Input, Static
 
 from procreg_tui.app import create_app
+from procreg_tui.app._app import POLL_INTERVAL
+from procreg_tui.app._definition_list import DefinitionList
 from procreg_tui.app._dialogs import (
     ConfirmScreen,
     ConflictScreen,
@@ -452,3 +454,117 @@ async def test_quit_names_the_unsaved_definitions(registry: Registry) -> None:
         assert str(body.content) == (
             "Definition 1 has unsaved edits. Quit and lose them?"
         )
+
+
+async def _until(pilot, found, what: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait until ``found()`` holds; fail naming ``what`` after a few seconds."""
+    for _ in range(300):
+        if found():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"never happened: {what}")
+
+
+async def test_a_draft_of_a_definition_deleted_elsewhere_keeps_its_row(
+    registry: Registry,
+) -> None:
+    """The editor keeps the text, the row stays marked, save points to y, and y
+    stores the text as a new definition, after which the row goes."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        _replace_text(editor, '"timeout": 600', '"timeout": 5')
+        await pilot.pause()
+
+        with Registry.open(registry.path) as other:
+            other.delete(1)
+        await _until(pilot, lambda: app._by_id[1].gone, "the row marked gone")
+        await pilot.pause()
+
+        assert '"timeout": 5' in editor.text
+        assert app.current_id == 1
+        assert editor.border_title is not None
+        assert str(editor.border_title).endswith("(deleted elsewhere)")
+        assert app.query_one(DefinitionList).rows[0].id == 1
+        assert [note.message for note in app._notifications] == [
+            "The registry changed on disk; the list shows it: 5 definitions.",
+            "Definition 1 was deleted elsewhere; your unsaved text of it is kept in "
+            "its row (y stores it as a new definition).",
+        ]
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert list(app._notifications)[-1].message == (
+            "Definition 1 was deleted elsewhere; y stores your text as a new "
+            "definition."
+        )
+
+        await pilot.press("y")
+        await settle(pilot)
+
+        copy = registry.records()[-1]
+        assert (copy.id, copy.definition["timeout"]) == (7, 5)
+        assert 1 not in app._by_id
+        assert app.drafts == {}
+
+
+async def test_undoing_a_delete_brings_back_the_unsaved_edits(
+    registry: Registry,
+) -> None:
+    """d warns that the definition has unsaved edits; u restores them too."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        _replace_text(editor, '"timeout": 600', '"timeout": 7')
+        await pilot.pause()
+        editor.action_leave()
+        await pilot.pause()
+
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert str(app.screen.query_one(".dialog-body", Static).content).endswith(
+            "to the trash? u brings it back, with your unsaved edits."
+        )
+        await pilot.press("y")
+        await settle(pilot)
+        assert 1 not in app.drafts
+
+        await pilot.press("u")
+        await settle(pilot)
+
+        assert registry.get(1).deleted is None
+        assert app.current_id == 1
+        assert '"timeout": 7' in editor.text
+        assert app.drafts.keys() == {1}
+
+
+async def test_saving_without_changes_writes_nothing(registry: Registry) -> None:
+    """ctrl+s on the stored text says so; the revision stays."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        assert registry.get(1).revision == 1
+        assert [note.message for note in app._notifications] == [
+            "No changes to save in definition 1."
+        ]
+
+
+async def test_a_registry_broken_on_disk_is_told_once(registry: Registry) -> None:
+    """While the file stays broken the poll keeps trying, but says it once."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        registry.path.write_text('{"definitions": {garbage', encoding="utf-8")
+
+        await _until(pilot, lambda: app._notifications, "the failure told")
+        await pilot.pause(3 * POLL_INTERVAL + 0.5)
+
+        assert [note.title for note in app._notifications] == ["Registry"]
+        assert len(list_labels(app)) == 6
