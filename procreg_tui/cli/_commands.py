@@ -345,6 +345,15 @@ def _export_for_engine(
         context.tell(f"{error}; nothing was written")
         return ExitCode.FAILURE
 
+    output = context.options.output
+    text = export.text
+    if folder is None and output and output != "-":
+        try:
+            text = export.file_text()
+        except ExportError as error:
+            context.tell(f"{error}; nothing was written")
+            return ExitCode.USAGE
+
     for warning in export.warnings:
         context.tell(f"warning: {warning}")
     from procreg_tui.resolve import sample_bindings  # noqa: PLC0415
@@ -356,7 +365,6 @@ def _export_for_engine(
                 f"warning: --set {name}: no definition exported uses ${{{name}}}"
             )
 
-    output = context.options.output
     if folder is not None:
         try:
             folder.mkdir(exist_ok=True)
@@ -366,10 +374,10 @@ def _export_for_engine(
         for written in export.write(folder):
             context.tell(f"wrote {written}")
     elif output and output != "-":
-        write_atomically(Path(output), export.text)
+        write_atomically(Path(output), text)
         context.tell(f"wrote {_plural(len(records), 'definition')} to {output}")
     else:
-        context.write_text(export.text)
+        context.write_text(text)
     return ExitCode.OK
 
 

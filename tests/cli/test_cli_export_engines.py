@@ -141,17 +141,35 @@ def test_existing_folder_without_slash_is_a_folder(
     assert [path.name for path in folder.iterdir()] == ["procreg-5-tr-strip-x.service"]
 
 
-def test_file_output_is_the_stream(
+def test_file_output_of_k8s_is_the_stream(
     procreg: Procreg, seeded: Path, tmp_path: Path
 ) -> None:
-    """-o FILE writes the stream of every chosen definition into that one file."""
-    target = tmp_path / "jobs.sbatch"
+    """-o FILE of several Kubernetes manifests writes them as one YAML stream."""
+    target = tmp_path / "jobs.yaml"
 
-    result = procreg("export", "5", "6", "--format", "slurm", "-o", str(target))
+    result = procreg("export", "5", "6", "--format", "k8s", "-o", str(target))
 
     assert (result.status, result.stdout) == (0, "")
-    assert result.stderr == f"procreg: wrote 2 definitions to {target}\n"
-    assert target.read_text("utf-8") == _exported(seeded, [5, 6], "slurm").text
+    assert result.stderr.endswith(f"\nprocreg: wrote 2 definitions to {target}\n")
+    assert target.read_text("utf-8") == _exported(seeded, [5, 6], "k8s").text
+
+
+@pytest.mark.parametrize("export_format", ["cwl", "condor", "slurm", "systemd"])
+def test_several_definitions_in_one_file_of_a_single_document_format_are_refused(
+    procreg: Procreg, seeded: Path, tmp_path: Path, export_format: str
+) -> None:
+    """A format whose file holds one document refuses -o FILE for several,
+    pointing to -o DIR/; nothing is written."""
+    target = tmp_path / "jobs.out"
+
+    result = procreg("export", "5", "6", "--format", export_format, "-o", str(target))
+
+    assert (result.status, result.stdout) == (2, "")
+    assert result.stderr.startswith("procreg: 2 definitions cannot share one file: ")
+    assert result.stderr.endswith(
+        "; write each to its own file with -o DIR/; nothing was written\n"
+    )
+    assert not target.exists()
 
 
 def test_set_reaches_the_export(procreg: Procreg, seeded: Path) -> None:
