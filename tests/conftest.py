@@ -11,6 +11,12 @@ import pytest
 from procreg_tui import resources
 
 
+@pytest.fixture(autouse=True)
+def _private_state_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep what the app keeps of unsaved edits inside the test's own folder."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
 @pytest.fixture
 def example_paths() -> list[Path]:
     """The shipped example definition files, sorted by file name."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import shlex
 import shutil
@@ -40,6 +41,7 @@ from procreg_tui.app._entries import Entry, Filter, label_of
 from procreg_tui.app._input import tolerate_invalid_input
 from procreg_tui.app._literal import LiteralInput
 from procreg_tui.app._live_panel import LivePanel
+from procreg_tui.app._recovery import Draft, DraftKeeper
 from procreg_tui.app._text import as_content
 from procreg_tui.app.clipboard import CopyOutcome, copy_text
 from procreg_tui.definition import Problem, Severity, load_bytes
@@ -169,6 +171,8 @@ class ProcregApp(App[int]):
         given back when the delete is undone."""
         self._failure_shown: str | None = None
         """The registry failure last told, so that the poll does not repeat it."""
+        self._keeper: DraftKeeper | None = None
+        """Keeps the unsaved edits on disk once the registry is known."""
         self._revealed = False
         self._loaded = False
         self._loading = False
@@ -405,6 +409,7 @@ class ProcregApp(App[int]):
         if first:
             self._show_banner()
             self._editor.read_only = self.read_only
+            entries = self._recover_drafts(registry, entries)
         elif self._announce is not None:
             stored = len(entries) - len(orphans)
             self.notify(f"{self._announce}: {_count(stored, 'definition')}.")
@@ -441,6 +446,57 @@ class ProcregApp(App[int]):
                 orphans.append(old)
         return orphans
 
+    def _recover_drafts(self, registry: Registry, entries: list[Entry]) -> list[Entry]:
+        """Take over the unsaved edits of sessions on this registry that ended
+        without saving them (a dropped connection, a closed terminal).
+
+        Returns ``entries`` with a row added, marked, for each recovered edit
+        of a definition that is no longer stored.
+        """
+        from procreg_tui.registry import paths  # noqa: PLC0415
+
+        self._keeper = DraftKeeper(paths().drafts, str(registry.path))
+        recovered = self._keeper.recover()
+        if not recovered.drafts:
+            return entries
+
+        present = {entry.id for entry in entries}
+        added = []
+        for record_id, draft in sorted(recovered.drafts.items()):
+            self._drafts[record_id] = draft.text
+            if draft.base is not None:
+                self._draft_bases[record_id] = draft.base
+            if record_id not in present:
+                orphan = Entry(record_id, draft.base or 0, _parsed(draft.text))
+                orphan.gone = True
+                added.append(orphan)
+        ids = ", ".join(str(record_id) for record_id in sorted(recovered.drafts))
+        self.notify(
+            f"Recovered unsaved edits of {_count(len(recovered.drafts), 'definition')}"
+            f" ({ids}) from a session that ended without saving them "
+            f"({'; '.join(recovered.sessions)}). They are marked * in the list.",
+            title="Recovered",
+            markup=False,
+            timeout=15,
+        )
+        self._keep_drafts()
+        return sorted([*entries, *added], key=lambda entry: entry.id)
+
+    def _keep_drafts(self) -> None:
+        """Write the unsaved edits to this session's file when they changed."""
+        keeper = self._keeper
+        if keeper is None:
+            return
+        told = keeper.failure
+        keeper.keep(
+            {
+                record_id: Draft(text, self._draft_bases.get(record_id))
+                for record_id, text in self._drafts.items()
+            }
+        )
+        if keeper.failure is not None and keeper.failure != told:
+            self.notify(keeper.failure, title="Unsaved edits", severity="warning")
+
     def _prepare_search(self, entries: list[Entry], start: int) -> None:
         """Work out the search text of the rows from ``start`` on, a slice at a time.
 
@@ -459,7 +515,9 @@ class ProcregApp(App[int]):
             )
 
     def _poll(self) -> None:
-        """Reload when another process changed the registry file."""
+        """Keep the unsaved edits on disk; reload when another process changed
+        the registry file."""
+        self._keep_drafts()
         registry = self._db
         busy = self._loading or self._writing is not None
         if registry is None or busy or not self._loaded:
@@ -1372,6 +1430,7 @@ class ProcregApp(App[int]):
     async def action_quit(self) -> None:
         """Quit; ask first when there are unsaved edits."""
         if not self._drafts:
+            self._give_up_drafts()
             self.exit(0)
             return
         count = len(self._drafts)
@@ -1383,9 +1442,23 @@ class ProcregApp(App[int]):
 
         def confirmed(answer: bool | None) -> None:
             if answer:
+                self._give_up_drafts()
                 self.exit(0)
 
         self.push_screen(ConfirmScreen("Quit", question, yes="Quit"), confirmed)
+
+    def _give_up_drafts(self) -> None:
+        """Forget the kept copy of the unsaved edits: the user let them go."""
+        if self._keeper is not None:
+            self._keeper.discard()
+
+
+def _parsed(text: str) -> Any:
+    """Return the JSON value of ``text``, or an empty object if it is none."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {}
 
 
 def _count(number: int, noun: str) -> str:

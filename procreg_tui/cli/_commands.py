@@ -469,7 +469,7 @@ def purge_command(context: Context) -> int:
 
 
 def paths_command(context: Context) -> int:
-    """Print where the registry, configuration and logs live; create nothing."""
+    """Print where the registry, configuration, logs and drafts live; create nothing."""
     places = paths(context.registry_path())
     source = context.registry_source()
     if context.options.json:
@@ -478,6 +478,7 @@ def paths_command(context: Context) -> int:
             "registry_from": source,
             "config": str(places.config),
             "logs": str(places.log),
+            "drafts": str(places.drafts),
         }
         context.stdout.write(dumps_pretty(output) + "\n")
         return ExitCode.OK
@@ -486,6 +487,7 @@ def paths_command(context: Context) -> int:
         ("registry", f"{places.registry}  ({source})"),
         ("config", str(places.config)),
         ("logs", str(places.log)),
+        ("drafts", f"{places.drafts}  (unsaved edits of the app)"),
     ]
     for line in _columns(rows):
         context.write(line)

@@ -27,6 +27,8 @@ class Paths:
     registry: Path
     config: Path
     log: Path
+    drafts: Path
+    """Where the app keeps unsaved edits until they are saved or given up."""
 
 
 def default_path() -> Path:
@@ -37,14 +39,15 @@ def default_path() -> Path:
 
 
 def paths(registry: Path | None = None) -> Paths:
-    """Return where the registry (``registry`` or the default), configuration
-    and logs live."""
+    """Return where the registry (``registry`` or the default), configuration,
+    logs and the app's unsaved edits live."""
     import platformdirs  # noqa: PLC0415
 
     return Paths(
         registry=registry if registry is not None else default_path(),
         config=platformdirs.user_config_path(APP_NAME, appauthor=False),
         log=platformdirs.user_log_path(APP_NAME, appauthor=False),
+        drafts=platformdirs.user_state_path(APP_NAME, appauthor=False) / "drafts",
     )
 
 

@@ -92,7 +92,7 @@ def test_read_only_refuses_changes(procreg: Procreg, seeded: Path) -> None:
     assert len(procreg("list").stdout.splitlines()) == 6
 
 
-def test_paths_prints_registry_config_and_logs(
+def test_paths_prints_registry_config_logs_and_drafts(
     procreg: Procreg, tmp_path: Path
 ) -> None:
     """paths names each place and what chose the registry; nothing is created."""
@@ -105,12 +105,14 @@ def test_paths_prints_registry_config_and_logs(
         f"registry  {user}/xdg_data_home/procreg/registry.json  (default)\n"
         f"config    {user}/xdg_config_home/procreg\n"
         f"logs      {user}/xdg_state_home/procreg/log\n"
+        f"drafts    {user}/xdg_state_home/procreg/drafts  (unsaved edits of the app)\n"
     )
     assert json.loads(from_env.stdout) == {
         "registry": "/x.json",
         "registry_from": "PROCREG_DB",
         "config": f"{user}/xdg_config_home/procreg",
         "logs": f"{user}/xdg_state_home/procreg/log",
+        "drafts": f"{user}/xdg_state_home/procreg/drafts",
     }
     assert not user.exists()
 

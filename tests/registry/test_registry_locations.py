@@ -31,12 +31,13 @@ def test_default_path_is_in_the_user_data_directory(xdg: Path) -> None:
     assert default_path() == xdg / "data" / "procreg" / "registry.json"
 
 
-def test_paths_names_registry_config_and_logs(xdg: Path) -> None:
-    """paths() gives the registry, configuration and log locations."""
+def test_paths_names_registry_config_logs_and_drafts(xdg: Path) -> None:
+    """paths() gives the registry, configuration, log and drafts locations."""
     assert paths() == Paths(
         registry=xdg / "data" / "procreg" / "registry.json",
         config=xdg / "config" / "procreg",
         log=xdg / "state" / "procreg" / "log",
+        drafts=xdg / "state" / "procreg" / "drafts",
     )
     assert paths(Path("/srv/reg.json")).registry == Path("/srv/reg.json")
 
