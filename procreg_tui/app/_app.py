@@ -140,6 +140,20 @@ class ProcregApp(App[int]):
         Binding(
             "s", "reveal", "Secrets", show=False, tooltip="Show or mask secret values"
         ),
+        Binding(
+            "p",
+            "problems",
+            "Problems",
+            show=False,
+            tooltip="Go to the problems (Enter on one shows its place)",
+        ),
+        Binding(
+            "b",
+            "bindings",
+            "Bindings",
+            show=False,
+            tooltip="Go to the values of the ${variables}",
+        ),
         Binding("q", "quit", "Quit", tooltip="Quit (asks when edits are unsaved)"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, tooltip="Quit"),
         Binding(
@@ -670,9 +684,20 @@ class ProcregApp(App[int]):
         self._analyse_timer = self._editor.set_timer(ANALYSE_DELAY, self._analyse_now)
 
     @on(DefinitionEditor.Escaped)
-    def _editor_escaped(self) -> None:
+    @on(LivePanel.Left)
+    def _back_to_the_list(self) -> None:
         """Give the keyboard back to the list."""
         self._list.focus()
+
+    def action_problems(self) -> None:
+        """Move the keyboard to the problem list."""
+        if not self._live_panel.focus_problems():
+            self.notify("The definition has no problems.")
+
+    def action_bindings(self) -> None:
+        """Move the keyboard to the values of the ``${variables}``."""
+        if not self._live_panel.focus_bindings():
+            self.notify("The definition uses no ${variable}.", markup=False)
 
     # TODO: reading and checking run on the event loop; a 10 MB definition
     # costs about 0.4 s per pause in typing (and 1.8 s to open it), during
@@ -951,13 +976,16 @@ class ProcregApp(App[int]):
         ]
         editor = [
             ("Escape", "Back to the list"),
+            ("Tab", "Indent"),
             ("ctrl+s", "Save the definition"),
             ("ctrl+z / ctrl+y", "Undo / redo typing"),
         ]
         live = [
-            ("Tab", "Move between the editor, bindings and problems"),
+            ("p / b (from the list)", "Go to the problems / the bindings"),
+            ("Tab / shift+Tab", "Move between the bindings and the problems"),
             ("Enter on a problem", "Move the editor's cursor to it"),
             ("typing in a binding", "Resolve the command line with that value"),
+            ("Escape", "Back to the list"),
         ]
         filtering = [
             ("/", "Filter by label, exec, argv or application (fuzzy)"),
@@ -990,6 +1018,8 @@ class ProcregApp(App[int]):
             ("undo", "Undo delete", "Bring back the last deleted definition"),
             ("reload", "Reload", "Read the registry file again"),
             ("reveal", "Show or hide secrets", "Unmask secret-looking values"),
+            ("problems", "Go to the problems", "Move the keyboard to the problems"),
+            ("bindings", "Go to the bindings", "Type values for the ${variables}"),
             ("filter", "Filter", "Narrow the list of definitions"),
             ("help", "Help: every key", "List every key binding of procreg"),
         ):

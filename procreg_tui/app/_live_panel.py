@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
@@ -44,6 +47,13 @@ def _problem_prompt(problem: Problem, position: tuple[int, int] | None) -> Text:
 class LivePanel(VerticalScroll, can_focus=False):
     """Shows what the definition in the editor would run, and what is wrong with it."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "List", key_display="esc"),
+    ]
+
+    class Left(Message):
+        """The user pressed Escape in a binding or the problem list."""
+
     class BindingChanged(Message):
         """The user typed a new value for a variable."""
 
@@ -78,6 +88,28 @@ class LivePanel(VerticalScroll, can_focus=False):
         yield Vertical(id="bindings")
         yield Label("Wiring", classes="heading")
         yield Static(id="wiring", classes="value")
+
+    def action_leave(self) -> None:
+        """Ask to give the keyboard back to the list."""
+        self.post_message(self.Left())
+
+    def focus_problems(self) -> bool:
+        """Move the keyboard to the problem list; return whether it has any."""
+        listing = self.query_one("#problems", OptionList)
+        if not listing.option_count:
+            return False
+        listing.focus()
+        if listing.highlighted is None:
+            listing.highlighted = 0
+        return True
+
+    def focus_bindings(self) -> bool:
+        """Move the keyboard to the first binding; return whether there is one."""
+        fields = list(self.query(".binding-value").results(Input))
+        if not fields:
+            return False
+        fields[0].focus()
+        return True
 
     @property
     def analysis(self) -> Analysis | None:

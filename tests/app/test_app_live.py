@@ -256,3 +256,35 @@ async def test_opener_is_called_after_the_first_screen(tmp_path: Path) -> None:
 
         assert app.registry is opened[0]
         assert shown(app, "#list-status") == "0 definitions"
+
+
+async def test_p_and_b_reach_the_live_panel_and_escape_leaves_it(
+    registry: Registry,
+) -> None:
+    """From the list, p goes to the problems and b to the bindings; Escape in
+    either gives the keyboard back to the list, and Enter on a problem shows it."""
+    registry.create({"exec": "/bin/echo", "argv": ["${who}"], "timeout": -1})
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        problems = app.query_one("#problems", OptionList)
+
+        await pilot.press("p")
+        assert problems.has_focus
+        await pilot.press("escape")
+        assert app.focused is app.query_one("#list")
+
+        await pilot.press("b")
+        field = app.query_one(".binding-value", Input)
+        assert (field.has_focus, field.name) == (True, "who")
+        await pilot.press(*"me")
+        await pilot.press("escape")
+        assert app.focused is app.query_one("#list")
+        assert shown(app, "#command-line").endswith("/bin/echo me")
+
+        await pilot.press("p", "enter")
+        editor = app.query_one(DefinitionEditor)
+        assert editor.has_focus
+        assert editor.cursor_location == (5, 13)
