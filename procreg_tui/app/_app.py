@@ -424,6 +424,13 @@ class ProcregApp(App[int]):
             self._show_banner()
             self._editor.read_only = self.read_only
             entries = self._recover_drafts(registry, entries)
+            if type(registry) is Registry and not registry.path.exists():
+                self.notify(
+                    f"No registry at {registry.path} yet: the first definition "
+                    "you store creates it.",
+                    title="New registry",
+                    markup=False,
+                )
         elif self._announce is not None:
             stored = len(entries) - len(orphans)
             self.notify(f"{self._announce}: {_count(stored, 'definition')}.")

@@ -28,6 +28,8 @@ class Context:
     environ: Mapping[str, str]
     options: argparse.Namespace
     _registry: Registry | None = field(default=None, init=False)
+    _new_file: Path | None = field(default=None, init=False)
+    """The registry file, when it did not exist before this command."""
 
     def registry_path(self) -> Path:
         """Return the registry file: ``--db``, else ``PROCREG_DB``, else the default."""
@@ -57,6 +59,8 @@ class Context:
             )
         if self._registry is None:
             read_only = bool(self.options.read_only)
+            path = self.registry_path()
+            self._new_file = None if path.exists() else path
             self._registry = open_registry(
                 self.options.db, self.environ, read_only=read_only
             )
@@ -66,10 +70,17 @@ class Context:
         return self._registry
 
     def close(self) -> None:
-        """Close the registry if this command opened it."""
+        """Close the registry if this command opened it; say if it made the file.
+
+        A registry file appears on the first change, so a mistyped ``--db``
+        would otherwise start a new registry without a word.
+        """
         if self._registry is not None:
             self._registry.close()
             self._registry = None
+        if self._new_file is not None and self._new_file.exists():
+            self.tell(f"created the registry {self._new_file}")
+            self._new_file = None
 
     def write(self, line: str) -> None:
         """Write one line of data, made safe for a terminal, to standard output."""

@@ -568,3 +568,19 @@ async def test_a_registry_broken_on_disk_is_told_once(registry: Registry) -> Non
 
         assert [note.title for note in app._notifications] == ["Registry"]
         assert len(list_labels(app)) == 6
+
+
+async def test_a_registry_that_does_not_exist_yet_is_announced(tmp_path: Path) -> None:
+    """Opening a path with no registry says so, naming it."""
+    path = tmp_path / "typo" / "registry.json"
+    app = create_app(Registry.open(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        assert [(note.title, note.message) for note in app._notifications] == [
+            (
+                "New registry",
+                f"No registry at {path} yet: the first definition you store "
+                "creates it.",
+            )
+        ]

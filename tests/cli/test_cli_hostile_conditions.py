@@ -272,3 +272,20 @@ def test_a_bad_line_of_ndjson_is_reported_at_its_place(
         f"{lines}:2:21: error: $[1]: expected ',' or '}}' after the value of "
         '"exec", found \'"\'\n',
     )
+
+
+def test_a_new_registry_file_is_announced_once(
+    procreg: Procreg, registry_path: Path
+) -> None:
+    """A mistyped --db starts a new registry: the command says it made the file,
+    and only the command that made it."""
+    listed = procreg("list")
+    first = procreg("import", "-", stdin='{"exec": "/bin/true"}')
+    second = procreg("import", "-", stdin='{"exec": "/bin/true"}')
+
+    assert (listed.status, listed.stderr) == (0, "")
+    assert (
+        first.stderr.splitlines()[-1]
+        == f"procreg: created the registry {registry_path}"
+    )
+    assert "created" not in second.stderr

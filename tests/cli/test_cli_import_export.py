@@ -52,7 +52,10 @@ def test_import_single_array_and_list_document(
         f"3  c  {array} $[1]\n"
         f"4  d  {page} $.objects[0].definition\n"
     )
-    assert result.stderr.splitlines()[-1] == "procreg: imported 4 definitions"
+    assert result.stderr.splitlines()[-2:] == [
+        "procreg: imported 4 definitions",
+        f"procreg: created the registry {registry_path}",
+    ]
     assert _stored(registry_path) == [
         (1, {"exec": "a"}),
         (2, {"exec": "b"}),
