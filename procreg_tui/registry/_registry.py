@@ -416,7 +416,17 @@ class Registry:
                 return change()
 
             with self._storage.transaction():
-                return change()
+                result = change()
+                self._count_definitions()
+                return result
+
+    def _count_definitions(self) -> None:
+        """Note how many definitions are stored, which tells a key written
+        twice by hand when the file is next read (see ``_check_records``)."""
+        tables = self._storage.read() or {}
+        count = len(tables.get(DEFINITIONS_TABLE, {}))
+        if self._meta_document().get("count") != count:
+            self._set_meta(count=count)
 
     def _live(self, record_id: int) -> Record:
         current = self.get(record_id)
@@ -490,17 +500,28 @@ def _check_base(current: Record, base_revision: int | None) -> None:
         raise Conflict(current, None, base_revision)
 
 
-def _check_records(tables: dict[str, dict[str, Any]], path: Path) -> None:
-    """Make sure every stored definition has the fields a ``Record`` needs.
+def _check_records(
+    tables: dict[str, dict[str, Any]], path: Path, data: bytes
+) -> None:
+    """Make sure every stored definition has the fields a ``Record`` needs, and
+    that no id or key was written twice (by hand: procreg never does).
+
+    A key given twice reads as the last one, and the next write would drop the
+    others for good. Finding one means reading the text again slowly, so that
+    is done only when the definitions are not as many as procreg last stored.
 
     Raises:
         RegistryCorrupt: one does not; the message names its id.
     """
-    for key, document in tables.get(DEFINITIONS_TABLE, {}).items():
+    definitions = tables.get(DEFINITIONS_TABLE, {})
+    for key, document in definitions.items():
         problem = _record_problem(key, document)
         if problem:
             raise RegistryCorrupt(path, f"definition {key}: {problem}")
     meta = tables.get(META_TABLE, {}).get(str(META_ID), {})
+    count = meta.get("count")
+    if isinstance(count, int) and count != len(definitions):
+        _refuse_duplicate_keys(data, path)
     version = meta.get("format", FORMAT_VERSION)
     if isinstance(version, int) and version > FORMAT_VERSION:
         raise RegistryCorrupt(
@@ -511,6 +532,21 @@ def _check_records(tables: dict[str, dict[str, Any]], path: Path) -> None:
         )
     if not isinstance(meta.get("next_id", 1), int):
         raise RegistryCorrupt(path, "the id counter is not an integer")
+
+
+def _refuse_duplicate_keys(data: bytes, path: Path) -> None:
+    """Raise ``RegistryCorrupt`` at the second place of a key given twice."""
+    from procreg_tui.definition import load_bytes  # noqa: PLC0415
+
+    for problem in load_bytes(data, str(path)).problems:
+        if problem.code == "duplicate-key":
+            raise RegistryCorrupt(
+                path,
+                f"{problem.message}; the file was edited by hand, and procreg "
+                "would keep only the last one",
+                problem.line,
+                problem.column,
+            )
 
 
 def _record_problem(key: str, document: dict[str, Any]) -> str | None:

@@ -38,7 +38,9 @@ from procreg_tui.registry._lock import RegistryLock, current_user
 
 Tables = dict[str, dict[str, Any]]
 Identity = tuple[int, int, int, int]
-Check = Callable[[Tables, Path], None]
+Check = Callable[[Tables, Path, bytes], None]
+"""Refuses tables parsed from a file (its path and bytes) by raising
+``RegistryCorrupt``."""
 
 DEFAULT_LOCK_TIMEOUT = 5.0
 
@@ -63,7 +65,7 @@ def serialise(tables: Tables) -> bytes:
         return text.encode("utf-8") + b"\n"
 
 
-def _accept(tables: Tables, path: Path) -> None:
+def _accept(tables: Tables, path: Path, data: bytes) -> None:
     """Accept any tables: the check of a storage used without a registry."""
 
 
@@ -91,7 +93,7 @@ def parse(data: bytes, path: Path, check: Check = _accept) -> Tables | None:
         except orjson.JSONDecodeError:
             value = _parse_slowly(data, path)
         tables = _checked_tables(value, path)
-        check(tables, path)
+        check(tables, path, data)
     finally:
         if collecting:
             gc.enable()

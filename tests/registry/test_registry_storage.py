@@ -362,3 +362,41 @@ def test_files_left_by_a_killed_writer_are_removed(registry_path: Path) -> None:
         registry.create({"exec": "cat"})
 
     assert not leftover.exists()
+
+
+def test_an_id_written_twice_by_hand_is_refused_and_kept(registry_path: Path) -> None:
+    """Two records under one id read as one; the file is refused at the second
+    place instead of losing the first on the next write."""
+    with Registry.open(registry_path) as registry:
+        registry.create_many([{"exec": "first"}, {"exec": "second"}])
+    text = registry_path.read_text(encoding="utf-8").replace('"2": {', '"1": {', 1)
+    registry_path.write_text(text, encoding="utf-8")
+    line = text[: text.index('"1": {', text.index('"1": {') + 1)].count("\n") + 1
+
+    with pytest.raises(RegistryCorrupt) as refused:
+        Registry.open(registry_path)
+
+    assert refused.value.line == line
+    assert refused.value.detail.startswith('duplicate key "1": first at line ')
+    assert refused.value.detail.endswith(
+        "; the file was edited by hand, and procreg would keep only the last one"
+    )
+    assert registry_path.read_text(encoding="utf-8") == text
+
+
+def test_records_added_by_hand_with_new_ids_are_read(registry_path: Path) -> None:
+    """A count that differs only because records were added is no error."""
+    with Registry.open(registry_path) as registry:
+        registry.create({"exec": "first"})
+    document = json.loads(registry_path.read_text(encoding="utf-8"))
+    document["definitions"]["9"] = {
+        **document["definitions"]["1"],
+        "definition": {"exec": "added"},
+    }
+    registry_path.write_text(json.dumps(document), encoding="utf-8")
+
+    with Registry.open(registry_path) as registry:
+        assert [record.id for record in registry.records()] == [1, 9]
+        registry.create({"exec": "third"})
+    stored = json.loads(registry_path.read_text(encoding="utf-8"))
+    assert stored["meta"]["1"]["count"] == 3
