@@ -500,9 +500,7 @@ def _check_base(current: Record, base_revision: int | None) -> None:
         raise Conflict(current, None, base_revision)
 
 
-def _check_records(
-    tables: dict[str, dict[str, Any]], path: Path, data: bytes
-) -> None:
+def _check_records(tables: dict[str, dict[str, Any]], path: Path, data: bytes) -> None:
     """Make sure every stored definition has the fields a ``Record`` needs, and
     that no id or key was written twice (by hand: procreg never does).
 
