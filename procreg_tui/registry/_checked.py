@@ -111,7 +111,8 @@ def checker() -> str | None:
     except OSError:
         return None
 
-    return f"{procreg_tui.__version__}/{newest}"
+    # Kept short: it is stored with every definition.
+    return f"{zlib.crc32(f'{procreg_tui.__version__}/{newest}'.encode()):08x}"
 
 
 def _digest(definition: Mapping[str, Any]) -> int | None:
