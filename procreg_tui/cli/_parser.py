@@ -40,6 +40,42 @@ class _Parser(argparse.ArgumentParser):
         """Raise :class:`UsageError` for a wrong command line."""
         raise UsageError(message, self.format_usage(), self.prog)
 
+    def parse_known_args(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        namespace: argparse.Namespace | None = None,
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """Parse ``args``; refuse any argument this parser does not know.
+
+        argparse hands what a command's parser does not know up to the top
+        parser, which would point to ``procreg --help``; refused here, the
+        message names the command whose help lists the options.
+        """
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(self._unrecognized(extras))
+        return parsed, extras
+
+    def _unrecognized(self, extras: Sequence[str]) -> str:
+        """Return the message for ``extras``, with the option probably meant."""
+        import difflib  # noqa: PLC0415 - only a wrong command line needs it
+
+        message = f"unrecognized arguments: {' '.join(extras)}"
+        known = [
+            option
+            for action in self._actions
+            for option in action.option_strings
+            if option.startswith("--")
+        ]
+        for extra in extras:
+            name = extra.partition("=")[0]
+            if not name.startswith("--"):
+                continue
+            close = difflib.get_close_matches(name, known, n=1)
+            if close:
+                return f"{message} (did you mean {close[0]}?)"
+        return message
+
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         """Raise instead of leaving the process; argparse calls this on its own."""
         if status:

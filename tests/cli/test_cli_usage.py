@@ -156,3 +156,47 @@ def test_run_writes_only_to_the_streams_it_is_given(
     assert status == 2
     assert capsys.readouterr() == ("", "")
     assert "invalid choice" in stderr.getvalue()
+
+
+def test_unknown_option_of_a_command_points_to_that_command(
+    procreg: Procreg,
+) -> None:
+    """An option the command does not know names the command and its help,
+    with the option probably meant."""
+    result = procreg("validate", "--jsn", db=False)
+
+    assert (result.status, result.stdout) == (ExitCode.USAGE, "")
+    assert result.stderr.startswith("usage: procreg validate [-h]")
+    assert result.stderr.endswith(
+        "procreg validate: unrecognized arguments: --jsn (did you mean --json?)\n"
+        "Run 'procreg validate --help' for the options and examples.\n"
+    )
+
+
+def test_extra_argument_of_a_nested_command_points_to_it(procreg: Procreg) -> None:
+    """Arguments after a command are the command's, however deep it is."""
+    listed = procreg("list", "extra", db=False)
+    added = procreg("users", "add", "bob", "--jsn", db=False)
+
+    assert listed.stderr.endswith(
+        "procreg list: unrecognized arguments: extra\n"
+        "Run 'procreg list --help' for the options and examples.\n"
+    )
+    assert added.stderr.endswith(
+        "procreg users add: unrecognized arguments: --jsn\n"
+        "Run 'procreg users add --help' for the options and examples.\n"
+    )
+    assert (listed.status, added.status) == (ExitCode.USAGE, ExitCode.USAGE)
+
+
+def test_unknown_option_before_the_command_points_to_procreg(
+    procreg: Procreg,
+) -> None:
+    """Before the command, the options are procreg's own."""
+    result = procreg("--jsn", "list", db=False)
+
+    assert result.status == ExitCode.USAGE
+    assert result.stderr.endswith(
+        "procreg: unrecognized arguments: --jsn\n"
+        "Run 'procreg --help' for the options and examples.\n"
+    )
