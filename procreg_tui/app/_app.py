@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.actions import ActionParseResult
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
@@ -77,6 +77,9 @@ WRITE_ACTIONS = frozenset(
     {"new", "duplicate", "delete", "undo", "save", "external_edit"}
 )
 """Actions that change the registry or the definition being edited."""
+
+WHEN_TOO_SMALL = frozenset({"quit", "help", "help_quit"})
+"""The only actions that run while the terminal is too small to show the app."""
 
 RegistrySource = Registry | Callable[[], Registry]
 
@@ -262,6 +265,33 @@ class ProcregApp(App[int]):
                 os.environ.pop(name, None)
             tolerate_invalid_input()
         return super().run(*args, **kwargs)
+
+    @property
+    def too_small(self) -> bool:
+        """Whether the main screen shows the request to enlarge instead of the app.
+
+        A dialog on top is drawn at any size and keeps its keys.
+        """
+        width, height = self.size
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        return too_small and len(self.screen_stack) == 1
+
+    async def on_event(self, event: events.Event) -> None:
+        """While the terminal is too small, let only help and quit through.
+
+        Nothing of the app is on screen then, so a key must neither run an
+        action nor type into the field that had the keyboard, nor a paste
+        land there. Keys are stopped here, before they reach any widget.
+        """
+        is_input = isinstance(event, events.Key | events.Paste)
+        if is_input and not event.is_forwarded and self.too_small:
+            if isinstance(event, events.Key):
+                for binding in self._bindings.key_to_bindings.get(event.key, ()):
+                    if binding.action in WHEN_TOO_SMALL:
+                        await self.run_action(binding.action)
+                        break
+            return
+        await super().on_event(event)
 
     # -- state the tests and the benchmark read -----------------------------------
 
@@ -787,7 +817,8 @@ class ProcregApp(App[int]):
     def on_key(self, event: Any) -> None:
         """Escape or Down in the filter goes back to the list; Escape also clears it."""
         filter_input = self._filter_input
-        if not filter_input.has_focus:
+        # Not has_focus: the filter keeps it under a dialog, whose keys these are.
+        if self.focused is not filter_input:
             return
         if event.key == "escape":
             filter_input.value = ""
@@ -809,11 +840,14 @@ class ProcregApp(App[int]):
 
         This is the one place that refuses edits: keys, the footer and the
         command palette all run actions through here. A definition waiting to
-        be opened is opened first.
+        be opened is opened first. While the terminal is too small to show
+        the app, only help and quit run.
         """
         target, name, _ = self._parse_action(
             action, self if default_namespace is None else default_namespace, namespaces
         )
+        if self.too_small and name not in WHEN_TOO_SMALL:
+            return True
         if target is self and self._open_timer is not None:
             # An action works on what the list shows under the cursor, even
             # when the editor has not caught up with it yet.

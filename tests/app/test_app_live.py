@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from app_helpers import list_lines, settle, shown, until_loaded
-from textual.widgets import Input, OptionList
+from textual.geometry import Region
+from textual.widgets import Footer, Input, OptionList
 
 from procreg_tui.app import create_app
 from procreg_tui.app._editor import DefinitionEditor
@@ -231,13 +232,14 @@ async def test_layout_follows_the_width(
 
 
 async def test_too_small_asks_for_a_larger_terminal(registry: Registry) -> None:
-    """Below the minimum size only a plain request to enlarge is shown."""
+    """Below the minimum size only a plain request to enlarge is shown, laid
+    over the whole screen; the app stays in place underneath."""
     app = create_app(registry)
     async with app.run_test(size=(50, 12)) as pilot:
         await until_loaded(pilot)
 
-        assert app.query_one("#too-small").display
-        assert app.query_one("#main").region.area == 0
+        assert app.query_one("#too-small").region == Region(0, 0, 50, 12)
+        assert not app.query_one(Footer).display
         assert shown(app, "#too-small").endswith("Please enlarge the terminal.")
 
 
