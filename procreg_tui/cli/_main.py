@@ -48,7 +48,7 @@ def run(
         when procreg itself failed.
     """
     try:
-        options = parse(build_parser(), argv)
+        options = parse(build_parser(), argv, environ)
     except Answered as answer:
         stdout.write(answer.text)
         return ExitCode.OK

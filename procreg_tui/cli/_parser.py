@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 from procreg_tui import __version__
 from procreg_tui._helptext import HelpFormatter
 from procreg_tui.export._format import ExportFormat
-from procreg_tui.remote import add_remote_options
+from procreg_tui.remote import RemoteError, add_remote_options, remote_url
 from procreg_tui.server import add_commands as add_server_commands
 
 _RESOURCE_URI = re.compile(r"/?api/process_definition/(\d+)/?")
@@ -35,6 +35,9 @@ class Answered(Exception):  # noqa: N818 - not an error: help or version was ask
 
 class _Parser(argparse.ArgumentParser):
     """An argument parser that raises instead of printing and exiting."""
+
+    commands: Mapping[str, argparse.ArgumentParser] = {}
+    """The parser of each command, on the top parser."""
 
     def error(self, message: str) -> NoReturn:
         """Raise :class:`UsageError` for a wrong command line."""
@@ -336,7 +339,7 @@ examples:
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     """Return the parser of the whole ``procreg`` command line.
 
     The parsed namespace has ``command`` (``None`` to start the app), ``db``,
@@ -368,6 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_registry_options(sub, top=False)
         _COMMAND_OPTIONS[name](sub)
     add_server_commands(commands, _add_common_options)
+    parser.commands = commands.choices
     return parser
 
 
@@ -541,11 +545,57 @@ _COMMAND_OPTIONS = {
 }
 
 
-def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
+def parse(
+    parser: _Parser, argv: Sequence[str], environ: Mapping[str, str]
+) -> argparse.Namespace:
     """Return the namespace of ``argv``.
+
+    Besides what argparse checks, options that contradict each other or a
+    value no command could use (``--db`` with ``--remote``, a ``--remote``
+    that is no address, ``-`` twice) are a wrong command line too.
+    ``environ`` tells whether ``PROCREG_REMOTE`` names a served registry.
 
     Raises:
         UsageError: the command line is wrong.
         Answered: ``--help`` or ``--version`` was given.
     """
-    return parser.parse_args(list(argv))
+    options = parser.parse_args(list(argv))
+    mistake = _contradiction(options, environ)
+    if mistake is not None:
+        chosen = parser.commands.get(options.command or "", parser)
+        raise UsageError(mistake, chosen.format_usage(), chosen.prog)
+    return options
+
+
+def _contradiction(
+    options: argparse.Namespace, environ: Mapping[str, str]
+) -> str | None:
+    """Return what is wrong with ``options`` taken together, or ``None``."""
+    remote = getattr(options, "remote", None)
+    if remote is not None and options.db is not None:
+        return "give either --db or --remote, not both"
+    if remote is not None:
+        # The client is loaded only when a served registry is named.
+        from procreg_tui.remote import Address  # noqa: PLC0415
+
+        try:
+            Address.parse(remote)
+        except RemoteError as error:
+            return f"argument --remote: {error}"
+    if (
+        getattr(options, "user", None) is not None
+        and remote_url(options, environ) is None
+    ):
+        if options.db is not None:
+            return (
+                "--user is for a served registry (--remote), but --db names a "
+                "registry file; give one or the other"
+            )
+        return (
+            "--user names a user of a served registry; give its address with "
+            "--remote URL (or PROCREG_REMOTE)"
+        )
+    names = [*getattr(options, "files", ()), *getattr(options, "targets", ())]
+    if names.count("-") > 1:
+        return "- given twice; standard input can be read only once"
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from cli_runner import Procreg
+from cli_runner import Procreg, Result
 
 from procreg_tui import __version__
 from procreg_tui.cli import ExitCode, run
@@ -200,3 +200,87 @@ def test_unknown_option_before_the_command_points_to_procreg(
         "procreg: unrecognized arguments: --jsn\n"
         "Run 'procreg --help' for the options and examples.\n"
     )
+
+
+def _usage_error(result: Result, command: str, message: str) -> None:
+    """Assert ``result`` is the usage error ``message`` of ``procreg COMMAND``."""
+    assert (result.status, result.stdout) == (ExitCode.USAGE, "")
+    assert result.stderr.startswith(f"usage: procreg {command} [-h]")
+    assert result.stderr.endswith(
+        f"procreg {command}: {message}\n"
+        f"Run 'procreg {command} --help' for the options and examples.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--db", "r.json", "--remote", "http://127.0.0.1:8000", "list"],
+            "give either --db or --remote, not both",
+        ),
+        (
+            ["list", "--db", "r.json", "--remote", "http://127.0.0.1:8000"],
+            "give either --db or --remote, not both",
+        ),
+        (
+            ["--remote", "not a url", "list"],
+            "argument --remote: 'not a url' is not the address of a registry; "
+            "give one such as http://127.0.0.1:8000",
+        ),
+        (
+            ["list", "--remote", ""],
+            "argument --remote: '' is not the address of a registry; "
+            "give one such as http://127.0.0.1:8000",
+        ),
+        (
+            ["--user", "alice", "list"],
+            "--user names a user of a served registry; give its address with "
+            "--remote URL (or PROCREG_REMOTE)",
+        ),
+        (
+            ["--db", "r.json", "list", "--user", "alice"],
+            "--user is for a served registry (--remote), but --db names a "
+            "registry file; give one or the other",
+        ),
+    ],
+)
+def test_options_that_contradict_are_a_usage_error(
+    procreg: Procreg, argv: list[str], message: str
+) -> None:
+    """Options argparse accepts one by one but that cannot go together exit 2
+    before anything is opened, as any other wrong command line does."""
+    _usage_error(procreg(*argv, db=False), "list", message)
+
+
+def test_user_with_the_remote_in_the_environment_is_no_usage_error(
+    procreg: Procreg,
+) -> None:
+    """PROCREG_REMOTE names the served registry --user belongs to."""
+    result = procreg(
+        "--user",
+        "alice",
+        "list",
+        db=False,
+        environ={"PROCREG_REMOTE": "http://127.0.0.1:9", "PROCREG_PASSWORD": "x"},
+    )
+
+    assert result.status == ExitCode.FAILURE
+    assert "usage:" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [
+        ("import", ["-", "-"]),
+        ("import", ["-", "a.json", "-"]),
+        ("validate", ["-", "-"]),
+    ],
+)
+def test_standard_input_given_twice_is_a_usage_error(
+    procreg: Procreg, command: str, argv: list[str]
+) -> None:
+    """Standard input can be read once: - twice is refused before reading it."""
+    result = procreg(command, *argv, stdin='{"exec": "/bin/true"}')
+
+    _usage_error(result, command, "- given twice; standard input can be read only once")
