@@ -87,6 +87,14 @@ _ENCODING_PROBLEMS = frozenset({"byte-order-mark", "encoding"})
 """Problems of a file's bytes, which its decoded text no longer shows."""
 
 
+class MainScreen(Screen[Any]):
+    """The screen of the list, the editor and the live panel."""
+
+    AUTO_FOCUS = "#list"
+    """The keyboard starts on the list, never in the filter; on no widget while
+    the list is empty."""
+
+
 class ProcregApp(App[int]):
     """Browse, edit and check the definitions of one registry."""
 
@@ -221,6 +229,10 @@ class ProcregApp(App[int]):
 
     # -- layout ------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[Any]:
+        """Return the screen the app's widgets are laid out on."""
+        return MainScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         """Lay out the banner, the list, the editor, the live panel and the footer."""
         yield self._banner
@@ -244,7 +256,7 @@ class ProcregApp(App[int]):
         self._left.border_title = "Definitions"
         self._editor.border_title = "Definition"
         self._live_panel.border_title = "Live"
-        self._list.focus()
+        self._focus_list()
         self._show_banner()
         self._live_panel.show(None, revealed=self._revealed)
         self.call_after_refresh(self._start_loading)
@@ -662,6 +674,7 @@ class ProcregApp(App[int]):
         if entry is None:
             return
         self._current = record_id
+        self._editor.can_focus = True
         self._stored_text = definition_text(entry.definition)
         editor = self._editor
         editor.load_text(self._drafts.get(record_id, self._stored_text))
@@ -669,9 +682,16 @@ class ProcregApp(App[int]):
         self._analyse_now()
 
     def _close_editor(self) -> None:
-        """Empty the editor when no definition is highlighted."""
+        """Empty the editor when no definition is highlighted.
+
+        An empty editor takes no keys: what was typed there would belong to
+        no definition.
+        """
         self._current = None
         self._stored_text = ""
+        self._editor.can_focus = False
+        if self._editor.has_focus:
+            self._focus_list()
         self._editor.load_text("")
         self._title_editor()
         self._analysis = None
@@ -724,7 +744,33 @@ class ProcregApp(App[int]):
     @on(LivePanel.Left)
     def _back_to_the_list(self) -> None:
         """Give the keyboard back to the list."""
-        self._list.focus()
+        self._focus_list()
+
+    def _focus_list(self) -> None:
+        """Give the keyboard to the list; with no row to show, to the filter
+        whose query left none, else to no widget, where the main keys work.
+
+        An empty list shows no cursor, so keys typed there would run
+        commands unseen; the filter is where the typing was going.
+        """
+        if self._list.rows:
+            self._list.focus()
+        elif self._filter_input.value:
+            self._filter_input.focus()
+        else:
+            self._list.screen.set_focus(None)
+
+    @on(DefinitionEditor.Refused)
+    def _typing_refused(self) -> None:
+        """Say once why typing into the editor changes nothing."""
+        message = (
+            "This registry is read-only: the text cannot be changed."
+            if self.read_only
+            else "The text cannot be changed now."
+        )
+        self.bell()
+        if not any(note.message == message for note in self._notifications):
+            self.notify(message, title="Read-only", severity="warning")
 
     def action_problems(self) -> None:
         """Move the keyboard to the problem list."""
@@ -811,8 +857,8 @@ class ProcregApp(App[int]):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
-        """Move the keyboard to the narrowed list."""
-        self._list.focus()
+        """Move the keyboard to the narrowed list, if it shows any row."""
+        self._focus_list()
 
     def on_key(self, event: Any) -> None:
         """Escape or Down in the filter goes back to the list; Escape also clears it."""
@@ -822,10 +868,13 @@ class ProcregApp(App[int]):
             return
         if event.key == "escape":
             filter_input.value = ""
-            self._list.focus()
+            # Now, not when the input announces the change: the list must
+            # show its rows to take the keyboard.
+            self._show_rows(self._filter.apply(""))
+            self._focus_list()
             event.stop()
         elif event.key == "down":
-            self._list.focus()
+            self._focus_list()
             event.stop()
 
     # -- the central gate for edits --------------------------------------------------
@@ -979,6 +1028,9 @@ class ProcregApp(App[int]):
         """Show the filter's result and let it look for more fuzzy matches."""
         widest = self._entries[-1].id if self._entries else 0
         self._list.show(rows, keep=keep, drafts=self._drafts.keys(), widest=widest)
+        main = self._list.screen
+        if (rows and main.focused is None) or (not rows and self._list.has_focus):
+            self._focus_list()
         self._update_status()
         self._search_generation += 1
         if not self._filter.complete:

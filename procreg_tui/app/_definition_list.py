@@ -93,6 +93,8 @@ class DefinitionList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        # An empty list takes no keys: nothing would show where they went.
+        self.can_focus = False
         self._rows: Sequence[Entry] = ()
         self._drafts: Collection[int] = ()
         self._highlighted: int | None = None
@@ -123,10 +125,11 @@ class DefinitionList(ScrollView, can_focus=True):
         Without ``keep`` (or when it is gone) the cursor stays on the
         definition it was on, else goes to the top. The id column is as wide
         as ``widest`` (the largest id there is), so it keeps its width while
-        the rows change.
+        the rows change. An empty list cannot take the keyboard.
         """
         wanted = keep if keep is not None else self._highlighted
         self._rows = rows
+        self.can_focus = bool(rows)
         self._drafts = drafts
         self._id_width = max(3, len(str(widest)))
         self.virtual_size = Size(self.size.width, len(rows))
@@ -140,6 +143,7 @@ class DefinitionList(ScrollView, can_focus=True):
     def grew(self) -> None:
         """Show rows added to the end of the shown sequence."""
         self.virtual_size = Size(self.size.width, len(self._rows))
+        self.can_focus = bool(self._rows)
         if self._highlighted is None and self._rows:
             self.cursor = 0
         self.refresh()

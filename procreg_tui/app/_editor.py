@@ -87,6 +87,9 @@ class DefinitionEditor(LiteralTextArea):
     class Escaped(Message):
         """The user pressed Escape: the keyboard should go elsewhere."""
 
+    class Refused(Message):
+        """The user typed into the editor while it is read-only."""
+
     def action_leave(self) -> None:
         """Give the keyboard back to the list."""
         self.post_message(self.Escaped())
@@ -102,6 +105,8 @@ class DefinitionEditor(LiteralTextArea):
             id=id,
         )
         self.indent_width = 2
+        # Without a definition to hold, the editor takes no keys.
+        self.can_focus = False
         self._marks: dict[int, Severity] = {}
 
     def load_text(self, text: str) -> None:
@@ -115,12 +120,28 @@ class DefinitionEditor(LiteralTextArea):
         """Return ``text`` with line ends as ``\\n`` and controls as JSON escapes."""
         return _entering(text)
 
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        """Take every printable key, also when read-only.
+
+        A read-only TextArea lets letters through to the app's keys; here
+        typing meant for the text is refused instead of running commands.
+        """
+        if self.read_only:
+            return character is not None and character.isprintable()
+        return super().check_consume_key(key, character)
+
     async def _on_key(self, event: events.Key) -> None:
-        """Let Escape leave the editor instead of moving to the next widget."""
+        """Let Escape leave the editor instead of moving to the next widget;
+        refuse typing while read-only."""
         if event.key == "escape":
             event.stop()
             event.prevent_default()
             self.post_message(self.Escaped())
+            return
+        if self.read_only and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Refused())
             return
         await super()._on_key(event)
 

@@ -189,6 +189,7 @@ class LivePanel(VerticalScroll, can_focus=False):
         listing.clear_options()
         if analysis is None:
             heading.update("Problems")
+            listing.display = False
             return
 
         errors = analysis.count(Severity.ERROR)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import until_loaded
+from app_helpers import list_labels, settle, until_loaded
 from textual.widgets import Input
 
 from procreg_tui.app import create_app
-from procreg_tui.app._dialogs import HelpScreen
+from procreg_tui.app._definition_list import DefinitionList
+from procreg_tui.app._dialogs import HelpScreen, TemplateScreen
+from procreg_tui.app._editor import DefinitionEditor
 from procreg_tui.registry import Registry
 
 pytestmark = pytest.mark.asyncio
@@ -53,3 +55,87 @@ async def test_too_small_only_help_and_quit_act(registry: Registry) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_typing_after_a_filter_that_matches_nothing_stays_in_the_filter(
+    registry: Registry,
+) -> None:
+    """With no row to show, Tab, Enter and Down leave the keyboard in the filter:
+    the empty list and the empty editor take no keys, so typed text runs no
+    command."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        filter_input = app.query_one("#filter", Input)
+        await pilot.press("slash", *"zzzz")
+        await settle(pilot)
+        assert list_labels(app) == []
+        assert app.current_id is None
+
+        await pilot.press("tab", "enter", "down", "tab")
+        await pilot.press(*'{"exec": "cnd"}', "question_mark", "q")
+        await pilot.pause()
+
+        assert app.focused is filter_input
+        assert filter_input.value == 'zzzz{"exec": "cnd"}?q'
+        assert app.screen is app.screen_stack[0]
+        assert [note.message for note in app._notifications] == []
+        assert app.return_code is None
+        assert app.last_copy is None
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.focused is app.query_one(DefinitionList)
+        assert len(list_labels(app)) == 6
+
+
+async def test_with_no_definition_left_the_main_keys_work(registry: Registry) -> None:
+    """Deleting the last definition leaves no widget with the keyboard: n still
+    offers the templates, and the empty editor takes no typing (Tab goes to
+    the filter, Escape leaves it)."""
+    for record in registry.records()[1:]:
+        registry.delete(record.id)
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        assert app.focused is app.query_one(DefinitionList)
+
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert list_labels(app) == []
+        assert app.focused is None
+        assert not app.query_one(DefinitionEditor).focusable
+        assert not app.query_one("#problems").display
+
+        await pilot.press("tab")
+        assert app.focused is app.query_one("#filter")
+        await pilot.press("escape")
+        assert app.focused is None
+        await pilot.press("n")
+        assert isinstance(app.screen, TemplateScreen)
+
+
+async def test_the_read_only_editor_takes_typing_without_running_commands(
+    registry: Registry,
+) -> None:
+    """Letters typed into a read-only editor neither change its text nor act as
+    the main keys (c would copy, q would quit); the refusal is told once."""
+    app = create_app(registry, read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        before = editor.text
+        await pilot.press("enter")
+        assert editor.has_focus
+
+        await pilot.press(*"cdnyuq")
+        await pilot.pause()
+
+        assert app.return_code is None
+        assert app.screen is app.screen_stack[0]
+        assert editor.has_focus
+        assert editor.text == before
+        assert app.last_copy is None
+        assert [note.message for note in app._notifications] == [
+            "This registry is read-only: the text cannot be changed."
+        ]
