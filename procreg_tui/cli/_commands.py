@@ -262,11 +262,7 @@ def export_command(context: Context) -> int:
     scheduler formats also go to a folder, one file per definition; every
     warning of theirs goes to standard error.
     """
-    from procreg_tui.export import (  # noqa: PLC0415
-        ENGINE_FORMATS,
-        export_text,
-        write_atomically,
-    )
+    from procreg_tui.export import ENGINE_FORMATS, export_text  # noqa: PLC0415
 
     options = context.options
     export_format = ExportFormat(options.format)
@@ -310,7 +306,7 @@ def export_command(context: Context) -> int:
 
     text = export_text(records, export_format)
     if options.output and options.output != "-":
-        write_atomically(Path(options.output), text)
+        _write_file(Path(options.output), text)
         context.tell(f"wrote {_plural(len(records), 'definition')} to {options.output}")
     elif options.format == ExportFormat.SH:
         context.write_text(text)
@@ -333,11 +329,7 @@ def _export_for_engine(
     Raises:
         ExportError: a file cannot be written.
     """
-    from procreg_tui.export import (  # noqa: PLC0415
-        ExportError,
-        engine_export,
-        write_atomically,
-    )
+    from procreg_tui.export import ExportError, engine_export  # noqa: PLC0415
 
     try:
         export = engine_export(records, export_format, dict(context.options.bindings))
@@ -374,11 +366,29 @@ def _export_for_engine(
         for written in export.write(folder):
             context.tell(f"wrote {written}")
     elif output and output != "-":
-        write_atomically(Path(output), text)
+        _write_file(Path(output), text)
         context.tell(f"wrote {_plural(len(records), 'definition')} to {output}")
     else:
         context.write_text(text)
     return ExitCode.OK
+
+
+def _write_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically.
+
+    ``-o /dev/stdout`` or a named pipe may lose its reader early, as standard
+    output does (``| head -1``): the rest is dropped quietly, as there.
+
+    Raises:
+        ExportError: the file cannot be written.
+    """
+    from procreg_tui.export import ExportError, write_atomically  # noqa: PLC0415
+
+    try:
+        write_atomically(path, text)
+    except ExportError as error:
+        if not isinstance(error.__cause__, BrokenPipeError):
+            raise
 
 
 def _registry_file_at(registry: Registry, path: Path) -> str | None:

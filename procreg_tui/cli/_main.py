@@ -13,6 +13,7 @@ from procreg_tui.cli._commands import COMMANDS, Refused
 from procreg_tui.cli._context import Context
 from procreg_tui.cli._exit import ExitCode
 from procreg_tui.cli._parser import Answered, UsageError, build_parser, parse
+from procreg_tui.cli._streams import guarded
 from procreg_tui.cli._text import printable
 from procreg_tui.registry import Registry, open_registry
 from procreg_tui.remote import remote_url
@@ -40,13 +41,16 @@ def run(
 
     Data goes to ``stdout``, messages to ``stderr``; ``environ`` supplies
     ``PROCREG_DB`` and ``PROCREG_DEBUG``. Nothing raises: every error becomes a
-    ``procreg: ...`` line on ``stderr`` and an exit status.
+    ``procreg: ...`` line on ``stderr`` and an exit status. A reader of
+    ``stdout`` or ``stderr`` that goes away early gets no more; the command
+    ends as it would have had the reader taken everything, with its status.
 
     Returns:
         An :class:`ExitCode`: 0 on success, 1 when definitions are invalid or
         something could not be found, read or written, 2 on a usage error, 70
         when procreg itself failed.
     """
+    stdout, stderr = guarded(stdout), guarded(stderr)
     try:
         options = parse(build_parser(), argv, environ)
     except Answered as answer:
@@ -69,8 +73,6 @@ def run(
     except KeyboardInterrupt:
         context.tell("interrupted")
         return ExitCode.INTERRUPTED
-    except BrokenPipeError:
-        raise
     except Exception as error:
         if isinstance(error, _area_errors()):
             context.tell(str(error))
@@ -87,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run procreg with the process's streams and environment; return the status.
 
     ``argv`` defaults to ``sys.argv[1:]``. A reader that goes away early
-    (``procreg list | head``) ends the output quietly.
+    (``procreg list | head``) ends the output quietly, and the status is the
+    command's: the same whether the pipe had taken all of the output or not.
     """
     # A stream the shell closed (``procreg list >&-``) is None in Python.
     stderr = sys.stderr if sys.stderr is not None else open(os.devnull, "w")  # noqa: SIM115
@@ -99,21 +102,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    try:
-        status = run(
-            sys.argv[1:] if argv is None else argv,
-            stdin=stdin,
-            stdout=sys.stdout,
-            stderr=stderr,
-            environ=os.environ,
-        )
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # Python flushes stdout again at exit; point it at /dev/null so that
-        # flush cannot fail a second time and print a warning.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return ExitCode.FAILURE
+    status = run(
+        sys.argv[1:] if argv is None else argv,
+        stdin=stdin,
+        stdout=sys.stdout,
+        stderr=stderr,
+        environ=os.environ,
+    )
+    for stream in (sys.stdout, stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            # Python flushes the stream again at exit and would fail with
+            # a warning and status 120; point it at /dev/null instead.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
     return status
 
 

@@ -3,16 +3,19 @@ planted links and registry files that procreg did not write."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shlex
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from cli_runner import Procreg
 
+from procreg_tui.cli import run
 from procreg_tui.definition import document
 from procreg_tui.registry import Registry
 from procreg_tui.registry._lock import RegistryLock
@@ -289,3 +292,102 @@ def test_a_new_registry_file_is_announced_once(
         == f"procreg: created the registry {registry_path}"
     )
     assert "created" not in second.stderr
+
+
+class _ReaderGone(io.StringIO):
+    """Standard output whose reader went away after the first line it took."""
+
+    def write(self, text: str) -> int:
+        if self.tell():
+            raise BrokenPipeError(32, "Broken pipe")
+        return super().write(text.partition("\n")[0] + "\n")
+
+
+_CUT_COMMANDS = [
+    ("list",),
+    ("list", "--json"),
+    ("show", "1"),
+    ("show", "1", "--json"),
+    ("validate",),
+    ("validate", "--json"),
+    ("render", "1", "--wiring"),
+    ("render", "1", "--json"),
+    ("export",),
+    ("export", "1", "2", "--format", "sh"),
+    ("export", "1", "2", "--format", "slurm"),
+    ("paths",),
+]
+
+
+@pytest.fixture
+def with_invalid(seeded: Path) -> Path:
+    """The seeded registry with an invalid definition, 7, that validate fails on."""
+    with Registry.open(seeded) as registry:
+        registry.create({"exec": "/bin/true", "timeout": 0})
+    return seeded
+
+
+@pytest.mark.parametrize("argv", _CUT_COMMANDS, ids=" ".join)
+def test_a_reader_that_goes_away_changes_no_status(
+    procreg: Procreg, with_invalid: Path, argv: tuple[str, ...]
+) -> None:
+    """A reader that stops early (| head -1) ends the output quietly: status and
+    messages are those of a reader that took everything, for every command."""
+    whole = procreg(*argv)
+    stdout, stderr = _ReaderGone(), io.StringIO()
+
+    status = run(
+        ["--db", str(with_invalid), *argv],
+        stdin=io.StringIO(),
+        stdout=stdout,
+        stderr=stderr,
+        environ={},
+    )
+
+    assert whole.status == (1 if argv[0] == "validate" else 0)
+    assert (status, stderr.getvalue()) == (whole.status, whole.stderr)
+    assert stdout.getvalue() == whole.stdout.partition("\n")[0] + "\n"
+
+
+def _process(registry: Path, argv: Sequence[str], stdout: int) -> tuple[int, str]:
+    """Run ``procreg --db REGISTRY ARGV`` as a process; return status and stderr."""
+    process = subprocess.run(
+        [sys.executable, "-m", "procreg_tui", "--db", str(registry), *argv],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        check=False,
+        env={**os.environ, "PROCREG_DEBUG": ""},
+    )
+    return process.returncode, process.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("list",),
+        ("list", "--json"),
+        ("show", "1"),
+        ("validate",),
+        ("render", "1"),
+        ("export",),
+        ("export", "-o", "/dev/stdout"),
+    ],
+    ids=" ".join,
+)
+def test_a_closed_pipe_ends_the_process_with_the_commands_status(
+    with_invalid: Path, argv: tuple[str, ...]
+) -> None:
+    """The process whose pipe lost its reader before it wrote ends as it does
+    when the reader takes everything: its status, its messages, no traceback."""
+    whole = _process(with_invalid, argv, subprocess.DEVNULL)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        cut = _process(with_invalid, argv, write_end)
+    finally:
+        os.close(write_end)
+
+    assert whole[0] == (1 if argv[0] == "validate" else 0)
+    assert cut == whole
