@@ -73,10 +73,15 @@ SEARCH_SLICE = 2000
 POLL_INTERVAL = 1.0
 """Seconds between two looks at whether the registry file changed on disk."""
 
-WRITE_ACTIONS = frozenset(
-    {"new", "duplicate", "delete", "undo", "save", "external_edit"}
+REGISTRY_WRITES = frozenset({"new", "save", "duplicate", "delete", "undo"})
+"""Actions that change the registry: off while it is read-only or unreachable."""
+WRITE_ACTIONS = REGISTRY_WRITES | {"external_edit"}
+"""Actions that change the registry or the definition being edited: off while
+the registry is read-only."""
+OFFLINE_REFUSAL = (
+    "The registry cannot be reached, so nothing is changed; r tries again. "
+    "Unsaved edits are kept."
 )
-"""Actions that change the registry or the definition being edited."""
 
 WHEN_TOO_SMALL = frozenset({"quit", "help", "help_quit"})
 """The only actions that run while the terminal is too small to show the app."""
@@ -607,8 +612,24 @@ class ProcregApp(App[int]):
         self._status.update(status, layout=False)
         self._left.border_title = f"Definitions {shown}/{total}"
 
+    def _off(self, action: str) -> bool:
+        """Whether ``action`` is refused now: read-only or offline."""
+        if action in WRITE_ACTIONS and self.read_only:
+            return True
+        return action in REGISTRY_WRITES and self._offline is not None
+
+    def _off_reason(self) -> str:
+        """Why the refused actions are off."""
+        if self.read_only:
+            return "the registry is read-only"
+        return "the registry cannot be reached"
+
     def _show_banner(self) -> None:
-        """Show the banner when edits are refused: read-only or offline."""
+        """Show the banner when edits are refused: read-only or offline.
+
+        The footer and the palette then offer only what works.
+        """
+        self.refresh_bindings()
         banner = self._banner
         banner.display = self.read_only or self._offline is not None
         if self._offline is not None:
@@ -908,6 +929,9 @@ class ProcregApp(App[int]):
                 severity="warning",
             )
             return True
+        if target is self and self._off(name):
+            self.notify(OFFLINE_REFUSAL, title="Offline", severity="warning")
+            return True
 
         return await super().run_action(action, default_namespace, namespaces)
 
@@ -938,12 +962,7 @@ class ProcregApp(App[int]):
             )
             return
         if self._offline is not None:
-            self.notify(
-                "The registry cannot be reached, so nothing is changed; r tries "
-                "again. Unsaved edits are kept.",
-                title="Offline",
-                severity="warning",
-            )
+            self.notify(OFFLINE_REFUSAL, title="Offline", severity="warning")
             return
 
         self._writing = what
@@ -1056,10 +1075,12 @@ class ProcregApp(App[int]):
     def _help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """Return the key bindings, grouped by where they work."""
         everywhere: list[tuple[str, str]] = []
+        off: list[tuple[str, str]] = []
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             key = binding.key_display or self.get_key_display(binding)
-            everywhere.append((key, binding.tooltip or binding.description))
+            row = (key, binding.tooltip or binding.description)
+            (off if self._off(binding.action) else everywhere).append(row)
         listing = [
             ("j / ↓, k / ↑", "Next / previous definition"),
             ("PgDn / PgUp, Home / End", "Move a page / to the ends"),
@@ -1070,7 +1091,7 @@ class ProcregApp(App[int]):
         editor = [
             ("Escape", "Back to the list"),
             ("Tab", "Indent"),
-            ("ctrl+s", "Save the definition"),
+            *([] if self._off("save") else [("ctrl+s", "Save the definition")]),
             ("ctrl+z / ctrl+y", "Undo / redo typing"),
         ]
         live = [
@@ -1085,18 +1106,26 @@ class ProcregApp(App[int]):
             ("Enter / ↓", "Back to the narrowed list"),
             ("Escape", "Clear the filter"),
         ]
-        return [
+        sections = [
             ("Main keys (letters outside text fields, ctrl keys anywhere)", everywhere),
             ("In the list", listing),
             ("Filter", filtering),
             ("Editor", editor),
             ("Live panel", live),
         ]
+        if off:
+            sections.append((f"Off: {self._off_reason()}", off))
+        return sections
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide the filter key where typing ``/`` enters text instead."""
+        """Hide the filter key where typing ``/`` enters text instead, and the
+        changes refused now (read-only, offline).
+
+        A hidden action's key still reaches :meth:`run_action`, which says why
+        nothing happens.
+        """
         typing = isinstance(self.focused, Input | TextArea)
-        return not (action == "filter" and typing)
+        return not ((action == "filter" and typing) or self._off(action))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Offer every action of the app in the command palette."""
@@ -1116,7 +1145,8 @@ class ProcregApp(App[int]):
             ("filter", "Filter", "Narrow the list of definitions"),
             ("help", "Help: every key", "List every key binding of procreg"),
         ):
-            yield SystemCommand(title, help_text, _runner(self, action))
+            if not self._off(action):
+                yield SystemCommand(title, help_text, _runner(self, action))
 
     def action_reveal(self) -> None:
         """Show or mask secret-looking environment values in the live panel."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.widgets._footer import FooterKey
 
 from procreg_tui.app import ProcregApp
 from procreg_tui.app._definition_list import DefinitionList
@@ -51,3 +52,8 @@ async def settle(pilot: Pilot[int]) -> ProcregApp:
     assert app.writing is None, f"the registry is still being written: {app.writing}"
     await pilot.pause()
     return app
+
+
+def footer_keys(app: ProcregApp) -> list[tuple[str, str]]:
+    """Return the keys the footer shows, with their descriptions."""
+    return [(key.key_display, key.description) for key in app.query(FooterKey)]

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from app_helpers import list_labels, settle, shown, until_loaded
+from app_helpers import footer_keys, list_labels, settle, shown, until_loaded
 from textual.widgets import Input, Static
 
 from procreg_tui.app import create_app
@@ -584,3 +584,65 @@ async def test_a_registry_that_does_not_exist_yet_is_announced(tmp_path: Path) -
                 "creates it.",
             )
         ]
+
+
+async def test_read_only_shows_only_the_keys_that_work(registry: Registry) -> None:
+    """Read-only, the footer, the palette and the help leave out new, save,
+    delete and the other changes; the help lists them apart as off. Their keys
+    still say why nothing happens."""
+    writable = create_app(registry)
+    async with writable.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        assert footer_keys(writable) == [
+            ("?", "Help"),
+            ("/", "Filter"),
+            ("n", "New"),
+            ("^s", "Save"),
+            ("c", "Copy"),
+            ("d", "Delete"),
+            ("q", "Quit"),
+            ("^p", "Commands"),
+        ]
+
+    app = create_app(registry, read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.pause()
+
+        assert footer_keys(app) == [
+            ("?", "Help"),
+            ("/", "Filter"),
+            ("c", "Copy"),
+            ("q", "Quit"),
+            ("^p", "Commands"),
+        ]
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for title in (
+            "New definition",
+            "Save",
+            "Edit in $EDITOR",
+            "Duplicate",
+            "Delete",
+            "Undo delete",
+        ):
+            assert title not in titles
+        assert "Copy command line" in titles
+
+        sections = dict(app._help_sections())
+        main_keys = [key for key, _ in sections[next(iter(sections))]]
+        assert main_keys == [
+            "?", "/", "c", "r", "s", "p", "b", "q", "^q", "^p",
+        ]  # fmt: skip
+        assert sections["Off: the registry is read-only"] == [
+            ("n", "New definition from a template"),
+            ("^s", "Save the definition"),
+            ("e", "Edit in $VISUAL/$EDITOR"),
+            ("y", "Store a copy under a new id"),
+            ("d", "Move the definition to the trash"),
+            ("u", "Bring back the last deleted"),
+        ]
+        assert ("ctrl+s", "Save the definition") not in sections["Editor"]
+
+        await pilot.press("d")
+        messages = [note.message for note in app._notifications]
+        assert messages == ["This registry is read-only: nothing can be changed."]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import list_labels, settle, shown, until_loaded
+from app_helpers import footer_keys, list_labels, settle, shown, until_loaded
 from textual import events
 from textual.widgets import Input, TextArea
 
@@ -265,6 +265,10 @@ async def test_an_unreachable_registry_gives_a_read_only_view_and_r_retries(
             "view of what was loaded; r tries again."
         )
         assert app.drafts.keys() == {1}
+        assert footer_keys(app) == [
+            ("?", "Help"), ("/", "Filter"), ("c", "Copy"), ("q", "Quit"),
+            ("^p", "Commands"),
+        ]  # fmt: skip
         await pilot.press("y")
         await settle(pilot)
         assert [r.id for r in flaky.records()] == [1, 2, 3, 4, 5, 6]
@@ -277,6 +281,9 @@ async def test_an_unreachable_registry_gives_a_read_only_view_and_r_retries(
         await pilot.press("r")
         await settle(pilot)
         assert not app.query_one("#banner").display
+        assert [key for key, _ in footer_keys(app)] == [
+            "?", "/", "n", "^s", "c", "d", "q", "^p",
+        ]  # fmt: skip
         assert flaky.get(1).definition["timeout"] == 700
         assert app.drafts == {}
 
