@@ -114,7 +114,7 @@ def validate_command(context: Context) -> int:
         for record in records:
             results.append(_registry_result(record, validate(record.definition)))
     for target in targets:
-        record_id = _registry_target(target)
+        record_id = _registry_target(context, target)
         if record_id is None:
             from procreg_tui.cli._sources import read_source  # noqa: PLC0415
 
@@ -566,18 +566,27 @@ def _registry_result(
     return result, f"#{record.id}", problems
 
 
-def _registry_target(target: str) -> int | None:
+def _registry_target(context: Context, target: str) -> int | None:
     """Return the id ``target`` names, or ``None`` when it names a file.
 
-    A target that is an existing file is a file even when its name is a number.
+    A definition id (``7``, ``/api/process_definition/7/``) always means the
+    definition, so what a command does never depends on the files of the
+    current folder; a file named like a number is given as ``./7``. When such
+    a file is there, a note says how to name it.
     """
 
-    if target == "-" or Path(target).exists():
+    if target == "-":
         return None
     try:
-        return definition_id(target)
+        record_id = definition_id(target)
     except argparse.ArgumentTypeError:
         return None
+    if "/" not in target and Path(target).exists():
+        context.tell(
+            f"{target} is read as definition id {record_id}; for the file, "
+            f"write ./{target}"
+        )
+    return record_id
 
 
 def _one_definition(context: Context, target: str) -> tuple[Any, str, list[Problem]]:
@@ -589,7 +598,7 @@ def _one_definition(context: Context, target: str) -> tuple[Any, str, list[Probl
         _Refused: the file holds no definition or more than one.
     """
 
-    record_id = _registry_target(target)
+    record_id = _registry_target(context, target)
     if record_id is not None:
         record = context.registry().get(record_id)
         return record.definition, f"#{record.id}", validate(record.definition)

@@ -198,6 +198,13 @@ _EXPORT_FORMATS = "formats (--format):\n" + "".join(
 )
 """The export formats, one line each, for ``procreg export --help``."""
 
+_ID_OR_FILE = (
+    "An argument that is a definition id (7, /api/process_definition/7/) means "
+    "that definition, even when a file of that name exists; give a file named "
+    "like a number with its folder, as ./7."
+)
+"""How ``validate`` and ``render`` tell an id from a file, for their help."""
+
 _COMMANDS: dict[str, tuple[str, str, str]] = {
     "list": (
         "list the definitions, one line each",
@@ -229,12 +236,13 @@ examples:
         "standard input), or the whole registry when nothing is given. Every "
         "problem is printed with its JSON path; problems in files also with "
         "file:line:column, as a compiler does. The exit status is 1 when any "
-        "definition has an error; warnings alone give 0.",
+        "definition has an error; warnings alone give 0. " + _ID_OR_FILE,
         """\
 examples:
   procreg validate
   procreg validate job.json jobs/*.json
   procreg validate 3 7 --json
+  procreg validate ./7             the file named 7, not definition 7
 """,
     ),
     "render": (
@@ -243,7 +251,7 @@ examples:
         "the values given by --set and print the POSIX shell command line it "
         "runs. Variables left without a value stay visible as ${name} and are "
         "reported on standard error. With --wiring, also print the path data "
-        "takes from the message bus through the process and back.",
+        "takes from the message bus through the process and back. " + _ID_OR_FILE,
         """\
 examples:
   procreg render 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from cli_runner import Procreg
 
 from procreg_tui.registry import Registry
@@ -235,3 +236,48 @@ def test_render_escapes_controls_on_a_terminal_only(
 
     assert on_terminal.stdout == "/bin/echo '\\x1b[2J' 'two\nlines'\n"
     assert piped.stdout == "/bin/echo '\x1b[2J' 'two\nlines'\n"
+
+
+def test_an_id_means_the_definition_even_beside_a_file_of_that_name(
+    procreg: Procreg, seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """validate 5 and render 5 take definition 5 whatever the current folder
+    holds; a file named 5 there is named as ./5, and a note says so."""
+    monkeypatch.chdir(tmp_path)
+    Path("5").write_text('{"exec": "echo", "argv": ["from the file"]}')
+    note = "procreg: 5 is read as definition id 5; for the file, write ./5\n"
+
+    validated = procreg("validate", "5", "--json")
+    rendered = procreg("render", "5", "--sample")
+    validated_file = procreg("validate", "./5")
+    rendered_file = procreg("render", "./5")
+
+    assert (validated.status, validated.stderr) == (0, note)
+    assert json.loads(validated.stdout)["results"] == [
+        {"id": 5, "resource_uri": "/api/process_definition/5/", "problems": []}
+    ]
+    assert (rendered.status, rendered.stderr) == (0, note)
+    assert rendered.stdout == (
+        "/usr/bin/tr -d x < /tmp/procreg/input > /tmp/procreg/output\n"
+    )
+    assert (validated_file.status, validated_file.stdout, validated_file.stderr) == (
+        0,
+        "",
+        "procreg: checked 1 definition: no problems\n",
+    )
+    assert (rendered_file.status, rendered_file.stdout, rendered_file.stderr) == (
+        0,
+        "env echo 'from the file'\n",
+        "",
+    )
+
+
+def test_an_id_without_a_file_of_that_name_needs_no_note(
+    procreg: Procreg, seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where no file is named like the id, the id is read silently."""
+    monkeypatch.chdir(tmp_path)
+
+    assert procreg("validate", "5").stderr == (
+        "procreg: checked 1 definition: no problems\n"
+    )
