@@ -81,10 +81,7 @@ def show_command(context: Context) -> int:
 
     record = context.registry().get(context.options.id)
     if record.deleted is not None:
-        context.tell(
-            f"definition {record.id} is in the trash since {record.deleted}; "
-            f"'procreg restore {record.id}' brings it back"
-        )
+        context.tell(_in_the_trash(record))
     if not context.options.json:
         context.stdout.write(dumps_pretty(record.definition) + "\n")
         return ExitCode.OK
@@ -123,6 +120,8 @@ def validate_command(context: Context) -> int:
             results.append((result, source.origin, source.all_problems()))
         else:
             record = context.registry().get(record_id)
+            if record.deleted is not None:
+                context.tell(_in_the_trash(record))
             results.append(_registry_result(record, validate(record.definition)))
 
     everything = [problem for _, _, problems in results for problem in problems]
@@ -562,8 +561,20 @@ def _registry_result(
     record: Record, problems: list[Problem]
 ) -> tuple[dict[str, Any], str, list[Problem]]:
     """Return the validate result of one registry entry."""
-    result = {"id": record.id, "resource_uri": record.resource_uri}
+    result = {
+        "id": record.id,
+        "resource_uri": record.resource_uri,
+        "deleted": record.deleted,
+    }
     return result, f"#{record.id}", problems
+
+
+def _in_the_trash(record: Record) -> str:
+    """Return the note that ``record`` is in the trash and how to bring it back."""
+    return (
+        f"definition {record.id} is in the trash since {record.deleted}; "
+        f"'procreg restore {record.id}' brings it back"
+    )
 
 
 def _registry_target(context: Context, target: str) -> int | None:
@@ -595,12 +606,21 @@ def _one_definition(context: Context, target: str) -> tuple[Any, str, list[Probl
     Raises:
         DefinitionError: the file cannot be read.
         RecordNotFound: no definition has that id.
-        _Refused: the file holds no definition or more than one.
+        Refused: the file holds no definition or more than one, or the
+            definition is in the trash.
     """
 
     record_id = _registry_target(context, target)
     if record_id is not None:
         record = context.registry().get(record_id)
+        if record.deleted is not None:
+            # As export does: what a deleted definition runs is not handed
+            # to a shell or a scheduler; show still shows it.
+            raise Refused(
+                f"definition {record.id} is in the trash since {record.deleted}; "
+                f"restore it to render it ('procreg restore {record.id}'); "
+                f"'procreg show {record.id}' shows it"
+            )
         return record.definition, f"#{record.id}", validate(record.definition)
 
     from procreg_tui.cli._sources import read_source  # noqa: PLC0415

@@ -9,6 +9,7 @@ import pytest
 from cli_runner import Procreg, Result
 
 from procreg_tui.cli import _commands
+from procreg_tui.registry import Registry
 
 
 def test_delete_moves_to_the_trash_and_restore_brings_back(
@@ -200,3 +201,40 @@ def test_interrupt_exits_130(procreg: Procreg, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setitem(_commands.COMMANDS, "paths", interrupted)
 
     assert procreg("paths") == Result(130, "", "procreg: interrupted\n")
+
+
+def test_a_definition_in_the_trash_is_noted_or_refused_by_every_command(
+    procreg: Procreg, seeded: Path
+) -> None:
+    """show and validate note that a definition is in the trash; render refuses
+    it as export does, since its command line is meant to be run."""
+    procreg("delete", "5")
+    with Registry.open(seeded) as registry:
+        since = registry.get(5).deleted
+    note = (
+        f"procreg: definition 5 is in the trash since {since}; "
+        "'procreg restore 5' brings it back\n"
+    )
+
+    shown = procreg("show", "5")
+    validated = procreg("validate", "5", "--json")
+    rendered = procreg("render", "5", "--sample")
+    exported = procreg("export", "5", "--format", "sh")
+
+    assert (shown.status, shown.stderr) == (0, note)
+    assert (validated.status, validated.stderr) == (0, note)
+    assert json.loads(validated.stdout)["results"] == [
+        {
+            "id": 5,
+            "resource_uri": "/api/process_definition/5/",
+            "deleted": since,
+            "problems": [],
+        }
+    ]
+    assert (rendered.status, rendered.stdout, rendered.stderr) == (
+        1,
+        "",
+        f"procreg: definition 5 is in the trash since {since}; restore it to "
+        "render it ('procreg restore 5'); 'procreg show 5' shows it\n",
+    )
+    assert (exported.status, exported.stdout) == (1, "")

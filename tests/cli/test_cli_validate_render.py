@@ -106,6 +106,7 @@ def test_validate_json_reports_per_source(
     assert output["results"][0] == {
         "id": 5,
         "resource_uri": "/api/process_definition/5/",
+        "deleted": None,
         "problems": [],
     }
     assert output["results"][1]["source"] == str(path)
@@ -254,7 +255,12 @@ def test_an_id_means_the_definition_even_beside_a_file_of_that_name(
 
     assert (validated.status, validated.stderr) == (0, note)
     assert json.loads(validated.stdout)["results"] == [
-        {"id": 5, "resource_uri": "/api/process_definition/5/", "problems": []}
+        {
+            "id": 5,
+            "resource_uri": "/api/process_definition/5/",
+            "deleted": None,
+            "problems": [],
+        }
     ]
     assert (rendered.status, rendered.stderr) == (0, note)
     assert rendered.stdout == (
