@@ -151,6 +151,13 @@ class ProcregApp(App[int]):
             tooltip="Bring back the last deleted",
         ),
         Binding(
+            "ctrl+r",
+            "revert",
+            "Revert",
+            show=False,
+            tooltip="Drop the unsaved edits of the definition (asks first)",
+        ),
+        Binding(
             "r", "reload", "Reload", show=False, tooltip="Read the registry file again"
         ),
         Binding(
@@ -724,6 +731,7 @@ class ProcregApp(App[int]):
         editor = self._editor
         if self._current is None:
             editor.border_title = "Definition"
+            editor.unsaved = False
             return
         entry = self._by_id.get(self._current)
         label = entry.label if entry else "?"
@@ -733,6 +741,10 @@ class ProcregApp(App[int]):
         elif self._current in self._drafts:
             title += Content(" (unsaved)")
         editor.border_title = title
+        unsaved = self._current in self._drafts
+        if editor.unsaved != unsaved:
+            editor.unsaved = unsaved
+            self.refresh_bindings()
 
     @on(DefinitionEditor.Changed, "#editor")
     def _edited(self, event: DefinitionEditor.Changed) -> None:
@@ -1092,6 +1104,7 @@ class ProcregApp(App[int]):
             ("Escape", "Back to the list"),
             ("Tab", "Indent"),
             *([] if self._off("save") else [("ctrl+s", "Save the definition")]),
+            ("ctrl+r", "Drop the unsaved edits (asks first)"),
             ("ctrl+z / ctrl+y", "Undo / redo typing"),
         ]
         live = [
@@ -1138,6 +1151,7 @@ class ProcregApp(App[int]):
             ("duplicate", "Duplicate", "Store a copy of the definition under a new id"),
             ("delete", "Delete", "Move the definition to the trash"),
             ("undo", "Undo delete", "Bring back the last deleted definition"),
+            ("revert", "Revert", "Drop the unsaved edits of the definition"),
             ("reload", "Reload", "Read the registry file again"),
             ("reveal", "Show or hide secrets", "Unmask secret-looking values"),
             ("problems", "Go to the problems", "Move the keyboard to the problems"),
@@ -1260,18 +1274,22 @@ class ProcregApp(App[int]):
             done=lambda _: self._deleted_done(record_id),
         )
 
+    def _neighbour(self, record_id: int) -> int | None:
+        """Return the id of the row that takes the place of ``record_id``'s
+        when it goes (or of the one above), if any."""
+        ids = [entry.id for entry in self._list.rows]
+        if record_id not in ids:
+            return None
+        index = ids.index(record_id)
+        others = ids[:index] + ids[index + 1 :]
+        return others[min(index, len(others) - 1)] if others else None
+
     def _deleted_done(self, record_id: int) -> None:
         """Take a trashed definition off the list and offer to undo.
 
         The cursor moves to the row that took its place (or the one above).
         """
-        ids = [entry.id for entry in self._list.rows]
-        neighbour: int | None = None
-        if record_id in ids:
-            index = ids.index(record_id)
-            others = ids[:index] + ids[index + 1 :]
-            if others:
-                neighbour = others[min(index, len(others) - 1)]
+        neighbour = self._neighbour(record_id)
         self._remove(record_id)
         draft = self._drafts.pop(record_id, None)
         base = self._draft_bases.pop(record_id, None)
@@ -1284,6 +1302,58 @@ class ProcregApp(App[int]):
         if self._list.highlighted is None:
             self._close_editor()
         self.notify(f"Deleted definition {record_id}. Press u to undo.")
+
+    def action_revert(self) -> None:
+        """Drop the unsaved edits of the definition in the editor, after a confirm."""
+        record_id = self._current
+        if record_id is None:
+            self.notify("No definition is open.", severity="warning")
+            return
+        if record_id not in self._drafts:
+            self.notify(f"Definition {record_id} has no unsaved edits.")
+            return
+        entry = self._by_id.get(record_id)
+        gone = entry is not None and entry.gone
+        question = Content(f"Drop the unsaved edits of definition {record_id} ")
+        question += as_content(f"“{entry.label if entry else '?'}”")
+        if gone:
+            question += Content("? It was deleted elsewhere, so its row goes too.")
+        else:
+            question += Content(" and show it as stored?")
+        question += Content(" They cannot be brought back.")
+
+        def confirmed(answer: bool | None) -> None:
+            if answer and record_id in self._drafts:
+                self._revert(record_id)
+
+        self.push_screen(ConfirmScreen("Revert", question, yes="Revert"), confirmed)
+
+    def _revert(self, record_id: int) -> None:
+        """Forget the unsaved text of ``record_id``, also on disk, and show the
+        stored definition; a definition deleted elsewhere leaves the list."""
+        self._drafts.pop(record_id, None)
+        self._draft_bases.pop(record_id, None)
+        if self._current == record_id:
+            self._carried = None
+        self._keep_drafts()
+        entry = self._by_id.get(record_id)
+        if entry is not None and entry.gone:
+            neighbour = self._neighbour(record_id)
+            self._remove(record_id)
+            if self._current == record_id:
+                self._current = None
+            self._refresh_list(keep=neighbour)
+            if self._list.highlighted is None:
+                self._close_editor()
+            self.notify(
+                f"Dropped the unsaved edits of definition {record_id}, which was "
+                "deleted elsewhere."
+            )
+            return
+        self._list.mark_drafts(self._drafts.keys())
+        if self._current == record_id:
+            self._open(record_id)
+        self.notify(f"Reverted definition {record_id} to its stored text.")
 
     def action_undo(self) -> None:
         """Bring back the last deleted definition."""

@@ -82,6 +82,9 @@ class DefinitionEditor(LiteralTextArea):
         # Shown in the footer; the key itself is caught before TextArea's own
         # handling, which would move to the next widget.
         Binding("escape", "leave", "List", key_display="esc"),
+        # Shown while the text has unsaved edits; the app's own ctrl+r answers
+        # otherwise.
+        Binding("ctrl+r", "revert", "Revert", key_display="^r"),
     ]
 
     class Escaped(Message):
@@ -94,6 +97,16 @@ class DefinitionEditor(LiteralTextArea):
         """Give the keyboard back to the list."""
         self.post_message(self.Escaped())
 
+    async def action_revert(self) -> None:
+        """Ask the app to drop the unsaved edits."""
+        await self.app.run_action("revert")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer ``revert`` only while the text has unsaved edits."""
+        if action == "revert":
+            return self.unsaved
+        return super().check_action(action, parameters)
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
             "",
@@ -105,6 +118,8 @@ class DefinitionEditor(LiteralTextArea):
             id=id,
         )
         self.indent_width = 2
+        self.unsaved = False
+        """Whether the text differs from the stored definition (set by the app)."""
         # Without a definition to hold, the editor takes no keys.
         self.can_focus = False
         self._marks: dict[int, Severity] = {}

@@ -22,7 +22,7 @@ from procreg_tui.app._dialogs import (
 from procreg_tui.app._editor import DefinitionEditor
 from procreg_tui.app._templates import TEMPLATES
 from procreg_tui.definition import Severity, validate
-from procreg_tui.registry import Registry
+from procreg_tui.registry import Registry, paths
 
 pytestmark = pytest.mark.asyncio
 
@@ -631,7 +631,7 @@ async def test_read_only_shows_only_the_keys_that_work(registry: Registry) -> No
         sections = dict(app._help_sections())
         main_keys = [key for key, _ in sections[next(iter(sections))]]
         assert main_keys == [
-            "?", "/", "c", "r", "s", "p", "b", "q", "^q", "^p",
+            "?", "/", "c", "^r", "r", "s", "p", "b", "q", "^q", "^p",
         ]  # fmt: skip
         assert sections["Off: the registry is read-only"] == [
             ("n", "New definition from a template"),
@@ -646,3 +646,101 @@ async def test_read_only_shows_only_the_keys_that_work(registry: Registry) -> No
         await pilot.press("d")
         messages = [note.message for note in app._notifications]
         assert messages == ["This registry is read-only: nothing can be changed."]
+
+
+async def test_ctrl_r_reverts_to_the_stored_definition_after_a_confirm(
+    registry: Registry,
+) -> None:
+    """ctrl+r, in the editor too, asks, then puts the stored definition back in
+    the editor and forgets the unsaved text, also the copy kept on disk. The
+    editor's footer offers it while there are unsaved edits."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        stored = editor.text
+        await pilot.press("enter")
+        assert footer_keys(app) == [("esc", "List"), ("^s", "Save"), ("^p", "Commands")]
+        await pilot.press(*"xy")
+        assert app.drafts.keys() == {1}
+        assert editor.border_title == "#1 ffmpeg-to-mp3 (unsaved)"
+        assert footer_keys(app) == [
+            ("esc", "List"), ("^r", "Revert"), ("^s", "Save"), ("^p", "Commands"),
+        ]  # fmt: skip
+        kept = paths().drafts.glob("*.json")
+        for _ in range(100):
+            kept = list(paths().drafts.glob("*.json"))
+            if kept:
+                break
+            await pilot.pause(0.05)
+        assert len(kept) == 1
+
+        await pilot.press("ctrl+r")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert str(app.screen.query_one(".dialog-body", Static).content) == (
+            "Drop the unsaved edits of definition 1 “ffmpeg-to-mp3” and show it "
+            "as stored? They cannot be brought back."
+        )
+        await pilot.press("n")
+        assert app.drafts.keys() == {1}
+        assert editor.text == "xy" + stored
+
+        await pilot.press("ctrl+r", "y")
+        await pilot.pause()
+        assert app.drafts == {}
+        assert editor.text == stored
+        assert editor.border_title == "#1 ffmpeg-to-mp3"
+        assert footer_keys(app) == [("esc", "List"), ("^s", "Save"), ("^p", "Commands")]
+        assert not app.query_one(DefinitionList)._drafts
+        assert not kept[0].exists()
+        assert registry.get(1).revision == 1
+        assert [note.message for note in app._notifications] == [
+            "Reverted definition 1 to its stored text."
+        ]
+
+        await pilot.press("ctrl+r")
+        assert app.screen is app.screen_stack[0]
+        assert [note.message for note in app._notifications][-1] == (
+            "Definition 1 has no unsaved edits."
+        )
+
+
+async def test_reverting_a_definition_deleted_elsewhere_drops_its_row(
+    registry: Registry,
+) -> None:
+    """The row kept for the unsaved text of a definition deleted elsewhere goes
+    with the text."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        editor = app.query_one(DefinitionEditor)
+        _replace_text(editor, '"timeout": 3600', '"timeout": 7')
+        await pilot.pause()
+        with Registry.open(registry.path) as other:
+            other.delete(2)
+        for _ in range(100):
+            if app._by_id[2].gone:
+                break
+            await pilot.pause(0.05)
+
+        await pilot.press("ctrl+r")
+        assert isinstance(app.screen, ConfirmScreen)
+        body = str(app.screen.query_one(".dialog-body", Static).content)
+        assert body.endswith(
+            "It was deleted elsewhere, so its row goes too. They cannot be brought "
+            "back."
+        )
+        await pilot.press("y")
+        await settle(pilot)
+
+        assert app.drafts == {}
+        assert list_labels(app) == [
+            "ffmpeg-to-mp3",
+            "iconv-output-argument",
+            "sort-lines",
+            "tr-strip-x",
+            "wc-input-argument",
+        ]
+        assert app.current_id in {1, 3}
