@@ -262,9 +262,13 @@ examples:
     ),
     "import": (
         "store the definitions of files in the registry",
-        "Read single definitions, arrays of them, newline-delimited JSON, or "
-        "the list document of the original HTTP API (its ids are not kept: new "
-        "ids are given) from files, - for standard input. Either every "
+        "Read files (- for standard input) of single definitions, arrays of "
+        "them, newline-delimited JSON, or what the original HTTP API sends and "
+        'answers: the list document, a definition wrapped as {"definition": '
+        "{...}}, or a record as GET /api/process_definition/ID/ and 'procreg "
+        "show --json' give it (ids are not kept: new ids are given). A "
+        "registry file is refused: use it with --db, or export it first. "
+        "Either every "
         "definition of every file is stored, or none is: definitions with "
         "errors are refused with their problems unless --allow-invalid is "
         "given. Trailing commas are accepted with a warning.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -10,6 +11,7 @@ from procreg_tui.definition import (
     Document,
     JsonPath,
     Problem,
+    Severity,
     load_bytes,
     load_file,
     load_text,
@@ -84,11 +86,77 @@ def _source_from_document(origin: str, document: Document) -> Source:
     """Return the source of one parsed document, every definition validated."""
 
     source = Source(origin, problems=list(document.problems))
-    for path, definition in document.definitions():
-        problems = validate(definition, document=document, base_path=path)
-        source.found.append(Found(path, definition, problems))
+    if _is_registry_file(document.value):
+        source.problems.append(_registry_file_problem(origin, document))
+        return source
+    for path, value in document.definitions():
+        where, definition = _unwrapped(path, value)
+        problems = validate(definition, document=document, base_path=where)
+        source.found.append(Found(where, definition, problems))
 
     return source
+
+
+_RECORD_KEYS = frozenset(
+    {
+        "id",
+        "resource_uri",
+        "revision",
+        "owner",
+        "created",
+        "updated",
+        "updated_by",
+        "deleted",
+        "problems",
+    }
+)
+"""What the original HTTP API and ``procreg show --json`` put beside a
+record's ``definition``."""
+
+
+def _unwrapped(path: JsonPath, value: object) -> tuple[JsonPath, object]:
+    """Return the definition ``value`` holds as the original HTTP API wraps one.
+
+    A POST body, ``{"definition": {...}}``, and a record as ``GET
+    /api/process_definition/ID/`` or ``procreg show --json`` give it (the
+    definition beside ``id``, ``resource_uri`` and the like) hold their
+    definition under ``definition``, as the entries of the list document do.
+    Anything else is a definition itself.
+    """
+    if (
+        isinstance(value, dict)
+        and isinstance(value.get("definition"), dict)
+        and value.keys() - {"definition"} <= _RECORD_KEYS
+    ):
+        return (*path, "definition"), value["definition"]
+    return path, value
+
+
+def _is_registry_file(value: object) -> bool:
+    """Return whether ``value`` is procreg's own registry file (TinyDB tables)."""
+    if not isinstance(value, dict) or not isinstance(value.get("definitions"), dict):
+        return False
+    return value.keys() <= {"definitions", "meta"} and all(
+        isinstance(table, dict)
+        and all(isinstance(document, dict) for document in table.values())
+        for table in value.values()
+    )
+
+
+def _registry_file_problem(origin: str, document: Document) -> Problem:
+    """Return the error that ``origin`` is a registry file, saying how to use it."""
+    name = "FILE" if origin == STDIN_NAME else shlex.quote(origin)
+    problem = Problem(
+        Severity.ERROR,
+        (),
+        "this is a registry file of procreg, not definitions: to import what "
+        f"it holds, export it first ('procreg --db {name} export -o "
+        "definitions.json', then import definitions.json), or use it as it is "
+        f"with --db {name}",
+        "registry-file",
+    )
+    place = document.locate(())
+    return problem.at(*place) if place else problem
 
 
 def _json_lines(document: Document) -> list[tuple[int, Document]] | None:
@@ -126,6 +194,8 @@ def _source_from_lines(origin: str, lines: list[tuple[int, Document]]) -> Source
         source.problems.extend(placed(problem) for problem in document.problems)
         if document.value is None:
             continue
-        problems = [placed(p) for p in validate(document.value, document=document)]
-        source.found.append(Found((index,), document.value, problems))
+        where, definition = _unwrapped((), document.value)
+        found = validate(definition, document=document, base_path=where)
+        problems = [placed(problem) for problem in found]
+        source.found.append(Found((index, *where), definition, problems))
     return source

@@ -303,3 +303,123 @@ def test_export_sh_matches_the_golden_file(procreg: Procreg, seeded: Path) -> No
     golden = Path(__file__).parents[1] / "export" / "golden" / "examples.sh"
 
     assert procreg("export", "--format", "sh").stdout == golden.read_text()
+
+
+def test_import_reads_the_definition_the_original_api_wraps(
+    procreg: Procreg, registry_path: Path, tmp_path: Path
+) -> None:
+    """A POST body {"definition": {...}} and a record as the API or show --json
+    give it are read as the definition they wrap, as a list document's entries
+    are; new ids are given."""
+    posted = tmp_path / "post.json"
+    posted.write_text('{"definition": {"exec": "/bin/a", "name": "posted"}}')
+    record = tmp_path / "record.json"
+    record.write_text(
+        json.dumps(
+            {
+                "definition": {"exec": "/bin/b"},
+                "id": 40,
+                "resource_uri": "/api/process_definition/40/",
+                "revision": 3,
+                "owner": "alice",
+                "created": "2024-01-01T00:00:00Z",
+                "updated": "2024-01-02T00:00:00Z",
+                "updated_by": "bob",
+            }
+        )
+    )
+    lines = '{"definition": {"exec": "/bin/c"}}\n{"exec": "/bin/d"}\n'
+
+    result = procreg("import", str(posted), str(record), "-", stdin=lines)
+
+    assert (result.status, result.stdout) == (
+        0,
+        f"1  posted  {posted} $.definition\n"
+        f"2  b       {record} $.definition\n"
+        "3  c       <stdin> $[0].definition\n"
+        "4  d       <stdin> $[1]\n",
+    )
+    assert result.stderr.splitlines()[:3] == [
+        f"procreg: {posted}: 1 definition, no problems",
+        f"procreg: {record}: 1 definition, no problems",
+        "procreg: <stdin>: 2 definitions, no problems",
+    ]
+    assert _stored(registry_path) == [
+        (1, {"exec": "/bin/a", "name": "posted"}),
+        (2, {"exec": "/bin/b"}),
+        (3, {"exec": "/bin/c"}),
+        (4, {"exec": "/bin/d"}),
+    ]
+
+
+def test_show_json_of_one_registry_imports_into_another(
+    procreg: Procreg, seeded: Path, tmp_path: Path
+) -> None:
+    """procreg show N --json | procreg --db OTHER import - copies definition N."""
+    shown = procreg("show", "5", "--json").stdout
+    other = tmp_path / "other.json"
+
+    result = procreg("--db", str(other), "import", "-", stdin=shown, db=False)
+
+    assert (result.status, result.stdout) == (
+        0,
+        "1  tr-strip-x  <stdin> $.definition\n",
+    )
+    with Registry.open(seeded) as registry:
+        original = registry.get(5).definition
+    assert _stored(other) == [(1, original)]
+
+
+def test_a_wrapped_definition_has_its_problems_placed_in_the_file(
+    procreg: Procreg, tmp_path: Path
+) -> None:
+    """Problems of a wrapped definition name its path and place in the file."""
+    path = tmp_path / "post.json"
+    path.write_text('{"definition": {\n  "exec": "/bin/a",\n  "timeout": 0\n}}\n')
+
+    result = procreg("validate", str(path))
+
+    assert (result.status, result.stdout) == (
+        1,
+        f"{path}:3:14: error: $.definition.timeout: `timeout` must be greater "
+        "than 0, not 0\n",
+    )
+
+
+@pytest.mark.parametrize("allow_invalid", [[], ["--allow-invalid"]])
+def test_a_registry_file_is_not_imported_as_a_definition(
+    procreg: Procreg, seeded: Path, tmp_path: Path, allow_invalid: list[str]
+) -> None:
+    """A registry file given to import is named as one, with the two ways to
+    use it; nothing is stored, even with --allow-invalid."""
+    other = tmp_path / "other.json"
+
+    result = procreg(
+        "--db", str(other), "import", str(seeded), *allow_invalid, db=False
+    )
+
+    assert (result.status, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{seeded}:1:1: error: $: this is a registry file of procreg, not "
+        f"definitions: to import what it holds, export it first ('procreg --db "
+        f"{seeded} export -o definitions.json', then import definitions.json), "
+        f"or use it as it is with --db {seeded}\n"
+        f"procreg: {seeded}: 0 definitions, 1 error\n"
+        "procreg: nothing was imported\n"
+    )
+    assert not other.exists()
+
+
+def test_a_registry_file_on_standard_input_is_named_as_one(procreg: Procreg) -> None:
+    """From standard input, the commands name the file as FILE."""
+    text = json.dumps({"definitions": {"1": {"definition": {"exec": "a"}}}, "meta": {}})
+
+    result = procreg("validate", "-", stdin=text)
+
+    assert (result.status, result.stdout) == (
+        1,
+        "<stdin>:1:1: error: $: this is a registry file of procreg, not "
+        "definitions: to import what it holds, export it first ('procreg --db "
+        "FILE export -o definitions.json', then import definitions.json), or use "
+        "it as it is with --db FILE\n",
+    )
