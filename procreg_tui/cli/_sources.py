@@ -6,12 +6,14 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit, urlunsplit
 
 from procreg_tui.definition import (
     Document,
     JsonPath,
     Problem,
     Severity,
+    is_list_document,
     load_bytes,
     load_file,
     load_text,
@@ -89,6 +91,9 @@ def _source_from_document(origin: str, document: Document) -> Source:
     if _is_registry_file(document.value):
         source.problems.append(_registry_file_problem(origin, document))
         return source
+    page = _page_problem(document)
+    if page is not None:
+        source.problems.append(page)
     for path, value in document.definitions():
         where, definition = _unwrapped(path, value)
         problems = validate(definition, document=document, base_path=where)
@@ -130,6 +135,57 @@ def _unwrapped(path: JsonPath, value: object) -> tuple[JsonPath, object]:
     ):
         return (*path, "definition"), value["definition"]
     return path, value
+
+
+_LIST_PATH = "/api/process_definition/"
+"""Where the original HTTP API lists the definitions."""
+
+
+def _page_problem(document: Document) -> Problem | None:
+    """Return a warning when ``document`` is one page of a longer list, else ``None``.
+
+    The original HTTP API answers 20 definitions at a time; its ``meta`` says
+    how many there are in all and where the next page is. A page saved and
+    imported as it is would silently leave the others out.
+    """
+    value = document.value
+    if not isinstance(value, dict) or not is_list_document(value):
+        return None
+    meta = value.get("meta")
+    if not isinstance(meta, dict):
+        return None
+    held = len(value["objects"])
+    total = meta.get("total_count")
+    if isinstance(total, bool) or not isinstance(total, int):
+        total = None
+    pages = [key for key in ("next", "previous") if isinstance(meta.get(key), str)]
+    if not pages and (total is None or total <= held):
+        return None
+
+    if total is not None:
+        share = f"{held} of the {total} definitions of its list"
+    else:
+        share = f"{held} definitions of a longer list"
+    offset = meta.get("offset")
+    if isinstance(offset, int) and not isinstance(offset, bool) and offset > 0:
+        share += f", from offset {offset}"
+    problem = Problem(
+        Severity.WARNING,
+        ("meta", pages[0] if pages else "total_count"),
+        f"this page holds {share}; fetch them all at once with ?limit=0, "
+        f"as in {_whole_list(meta[pages[0]] if pages else _LIST_PATH)}",
+        "partial-list",
+    )
+    place = document.locate(problem.path)
+    return problem.at(*place) if place else problem
+
+
+def _whole_list(page: str) -> str:
+    """Return the address of the whole list, from the address of one page."""
+    parts = urlsplit(page)
+    return urlunsplit(
+        (parts.scheme, parts.netloc, parts.path or _LIST_PATH, "limit=0", "")
+    )
 
 
 def _is_registry_file(value: object) -> bool:

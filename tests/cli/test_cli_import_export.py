@@ -423,3 +423,79 @@ def test_a_registry_file_on_standard_input_is_named_as_one(procreg: Procreg) -> 
         "FILE export -o definitions.json', then import definitions.json), or use "
         "it as it is with --db FILE\n",
     )
+
+
+def _page(meta: dict[str, Any], count: int) -> str:
+    """Return a list document of ``count`` definitions with ``meta``."""
+    objects = [
+        {
+            "definition": {"exec": f"/bin/p{index}"},
+            "id": index,
+            "resource_uri": f"/api/process_definition/{index}/",
+        }
+        for index in range(1, count + 1)
+    ]
+    return json.dumps({"meta": meta, "objects": objects})
+
+
+def test_import_of_one_page_of_a_longer_list_warns_how_to_get_all(
+    procreg: Procreg, registry_path: Path
+) -> None:
+    """A page saved from the API says how many of how many it holds and how to
+    fetch the whole list; the definitions it holds are imported."""
+    meta = {
+        "limit": 2,
+        "next": "http://registry.example/api/process_definition/?limit=2&offset=2",
+        "offset": 0,
+        "previous": None,
+        "total_count": 5,
+    }
+    text = _page(meta, 2)
+    column = text.index('"http') + 1
+
+    result = procreg("import", "-", stdin=text)
+
+    assert result.status == 0
+    assert result.stderr.splitlines()[:3] == [
+        f"<stdin>:1:{column}: warning: $.meta.next: this page holds 2 of the 5 "
+        "definitions of its list; fetch them all at once with ?limit=0, as in "
+        "http://registry.example/api/process_definition/?limit=0",
+        "procreg: <stdin>: 2 definitions, 1 warning",
+        "procreg: imported 2 definitions",
+    ]
+    assert [record_id for record_id, _ in _stored(registry_path)] == [1, 2]
+
+
+def test_the_last_page_of_a_list_warns_too(procreg: Procreg) -> None:
+    """A page with no next page but fewer definitions than the list is partial."""
+    meta = {"limit": 2, "next": None, "offset": 4, "total_count": 5}
+    text = _page(meta, 1)
+    column = text.index('"total_count": 5') + len('"total_count": ') + 1
+
+    result = procreg("validate", "-", stdin=text)
+
+    assert (result.status, result.stdout) == (
+        0,
+        f"<stdin>:1:{column}: warning: $.meta.total_count: this page holds 1 of "
+        "the 5 definitions of its list, from offset 4; fetch them all at once "
+        "with ?limit=0, as in /api/process_definition/?limit=0\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {"limit": 0, "next": None, "offset": 0, "previous": None, "total_count": 3},
+        {"limit": 20, "next": None, "offset": 0, "total_count": 3},
+        {},
+    ],
+)
+def test_a_whole_list_does_not_warn(procreg: Procreg, meta: dict[str, Any]) -> None:
+    """A list holding every definition of its meta, or with no meta, is whole."""
+    result = procreg("validate", "-", stdin=_page(meta, 3))
+
+    assert (result.status, result.stdout, result.stderr) == (
+        0,
+        "",
+        "procreg: checked 3 definitions: no problems\n",
+    )
