@@ -18,6 +18,18 @@ from procreg_tui.definition import (
 )
 from procreg_tui.resolve import adapter_samples, command_line, resolve, wiring
 
+REPLACEMENT = "\ufffd"
+"""U+FFFD: what stands in the text for bytes that could not be read as UTF-8
+(from ``$EDITOR``'s file, or typed in a terminal that is not UTF-8)."""
+LOST = "replacement-character"
+"""The code of the problem placed at each U+FFFD of the text."""
+_LOST_LIMIT = 100
+"""At most this many U+FFFD are placed one by one."""
+_LOST_MESSAGE = (
+    "U+FFFD (\ufffd) stands for bytes that were not UTF-8 and are lost: type what "
+    "was meant (\\ufffd keeps the character itself)"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
@@ -69,7 +81,7 @@ def analyse(
     ``failure`` of the result.
     """
     document = load_text(text)
-    problems = [*extra, *document.problems]
+    problems = [*extra, *document.problems, *_lost(document, extra)]
     definition = document.value if isinstance(document.value, dict) else None
     if definition is None:
         if document.value is not None:
@@ -131,3 +143,28 @@ def analyse(
         frozenset(resolution.unbound),
         secrets,
     )
+
+
+def _lost(document: Document, extra: Sequence[Problem]) -> list[Problem]:
+    """Return an error at each U+FFFD of the text: each stands for lost bytes.
+
+    Saved, the character would stay in the definition with nothing to tell
+    what it replaced, so it stays an error until the user types what was
+    meant. The character itself is written ``\\ufffd`` (as stored definitions
+    show it), which is no error. A U+FFFD where ``extra`` already places the
+    bytes' own problem gets no second one.
+    """
+    text = document.text
+    start = text.find(REPLACEMENT)
+    if start < 0:
+        return []
+    placed = {(problem.line, problem.column) for problem in extra}
+    problems: list[Problem] = []
+    while start >= 0 and len(problems) < _LOST_LIMIT:
+        line, column = document.position(start)
+        if (line, column) not in placed:
+            problems.append(
+                Problem(Severity.ERROR, (), _LOST_MESSAGE, LOST, line, column)
+            )
+        start = text.find(REPLACEMENT, start + 1)
+    return problems

@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 from textual.worker import get_current_worker
 
-from procreg_tui.app._analysis import Analysis, analyse
+from procreg_tui.app._analysis import LOST, REPLACEMENT, Analysis, analyse
 from procreg_tui.app._definition_list import DefinitionList
 from procreg_tui.app._dialogs import (
     ConfirmScreen,
@@ -1421,11 +1421,7 @@ class ProcregApp(App[int]):
             self._store(record_id, definition)
             return
 
-        errors = analysis.count(Severity.ERROR)
-        question = Text(
-            f"The definition has {errors} error{'s' * (errors != 1)}; it will be "
-            "marked invalid. Save it anyway?"
-        )
+        question = Text(f"{_save_warning(analysis)} Save it anyway?")
 
         def confirmed(answer: bool | None) -> None:
             if answer:
@@ -1674,6 +1670,36 @@ class ProcregApp(App[int]):
         """Forget the kept copy of the unsaved edits: the user let them go."""
         if self._keeper is not None:
             self._keeper.discard()
+
+
+def _save_warning(analysis: Analysis) -> str:
+    """Say what saving a text with errors stores: characters standing for lost
+    bytes, which stay as they are, and errors, which mark it invalid."""
+    text = analysis.document.text
+    lost = text.count(REPLACEMENT)
+    errors = analysis.count(Severity.ERROR)
+    sentences = []
+    if lost:
+        # The problems of bytes that were not UTF-8 are those of the U+FFFD.
+        errors -= sum(
+            1
+            for problem in analysis.problems
+            if problem.severity is Severity.ERROR
+            and problem.code in (LOST, *_ENCODING_PROBLEMS)
+        )
+        line, column = analysis.document.position(text.index(REPLACEMENT))
+        where = "the first at" if lost > 1 else "at"
+        stays = "they stay" if lost > 1 else "it stays"
+        sentences.append(
+            f"The text holds {_count(lost, 'U+FFFD replacement character')} "
+            f"({where} line {line}, column {column}), standing for bytes that were "
+            f"not UTF-8 and are lost; saved, {stays} in the definition."
+        )
+    if errors:
+        sentences.append(
+            f"The definition has {_count(errors, 'error')}; it will be marked invalid."
+        )
+    return " ".join(sentences)
 
 
 def _parsed(text: str) -> Any:

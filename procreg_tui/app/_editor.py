@@ -30,9 +30,11 @@ def definition_text(definition: Any) -> str:
 
     Characters that would act on the terminal (C1 controls, bidirectional
     overrides) are written as ``\\uXXXX`` escapes, which JSON reads back as
-    the same characters.
+    the same characters. So is U+FFFD, which the editor takes for bytes lost
+    on the way in when it stands as itself.
     """
-    return safe_json_text(json.dumps(definition, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(definition, indent=2, ensure_ascii=False) + "\n"
+    return safe_json_text(text).replace("\ufffd", "\\ufffd")
 
 
 def safe_json_text(text: str) -> str:

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from app_helpers import footer_keys, list_labels, settle, shown, until_loaded
 from textual import events
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from procreg_tui.app import create_app
+from procreg_tui.app._dialogs import ConfirmScreen
 from procreg_tui.app._editor import DefinitionEditor
 from procreg_tui.registry import Record, Registry
 from procreg_tui.remote import RemoteError
@@ -331,3 +332,92 @@ async def test_a_registry_file_that_vanishes_keeps_the_view_until_it_is_back(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert registry.get(1).definition["timeout"] == 700
+
+
+LOST = (
+    "U+FFFD (\ufffd) stands for bytes that were not UTF-8 and are lost: type what "
+    "was meant (\\ufffd keeps the character itself)"
+)
+
+
+async def test_characters_lost_to_bad_bytes_stay_an_error_until_replaced(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bytes from $EDITOR that are not UTF-8 stay an error after the next key,
+    placed at each U+FFFD, until none is left; saving them needs a confirm
+    that names them."""
+    saved = tmp_path / "saved.json"
+    saved.write_bytes(b'{\n  "exec": "/bin/caf\xe9",\n  "argv": ["\xff\xfe"]\n}\n')
+    script = tmp_path / "edit.py"
+    script.write_text(f"import shutil, sys\nshutil.copy({str(saved)!r}, sys.argv[1])\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+
+        await pilot.press("e")
+        for _ in range(200):
+            if isinstance(app.screen, ConfirmScreen):
+                break
+            await pilot.pause(0.02)
+        await pilot.press("n")
+        await pilot.press("enter", "end", "space")
+        await pilot.pause(0.3)
+
+        assert editor.text == (
+            '{ \n  "exec": "/bin/caf\ufffd",\n  "argv": ["\ufffd\ufffd"]\n}\n'
+        )
+        analysis = app.analysis
+        assert analysis is not None
+        assert [
+            (p.severity.value, p.code, p.line, p.column, p.message)
+            for p in analysis.problems
+        ] == [
+            ("error", "replacement-character", 2, 20, LOST),
+            ("error", "replacement-character", 3, 13, LOST),
+            ("error", "replacement-character", 3, 14, LOST),
+        ]
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert str(app.screen.query_one(".dialog-body", Static).content) == (
+            "The text holds 3 U+FFFD replacement characters (the first at line 2, "
+            "column 20), standing for bytes that were not UTF-8 and are lost; "
+            "saved, they stay in the definition. Save it anyway?"
+        )
+        await pilot.press("n")
+        assert registry.get(1).revision == 1
+
+        editor.text = '{\n  "exec": "/bin/café",\n  "argv": ["x"]\n}\n'
+        await pilot.pause(0.3)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is app.screen_stack[0]
+        assert registry.get(1).definition == {"exec": "/bin/café", "argv": ["x"]}
+
+
+async def test_a_stored_replacement_character_shows_as_its_escape(
+    registry: Registry,
+) -> None:
+    """U+FFFD in a stored definition is shown as \\ufffd, which is no error, so
+    only a character that stands for lost bytes is one: typed in, it is."""
+    registry.create({"exec": "/bin/echo", "argv": ["a\ufffdb"]})
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        editor = app.query_one(DefinitionEditor)
+
+        assert '"a\\ufffdb"' in editor.text
+        assert app.analysis is not None
+        assert app.analysis.problems == []
+        assert app.drafts == {}
+
+        editor.insert("\ufffd", (1, 11))
+        await pilot.pause(0.3)
+        assert [(p.code, p.line, p.column) for p in app.analysis.problems] == [
+            ("replacement-character", 2, 12)
+        ]
