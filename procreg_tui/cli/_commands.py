@@ -27,6 +27,7 @@ from procreg_tui.export._format import ExportFormat
 from procreg_tui.export._json import dumps_pretty
 from procreg_tui.registry import (
     Record,
+    RecordNotFound,
     Registry,
     list_document,
     paths,
@@ -58,7 +59,7 @@ def list_command(context: Context) -> int:
         document = list_document(records)
         for item, found in zip(document["objects"], problems, strict=True):
             item["problems"] = [problem.to_json() for problem in found]
-        context.stdout.write(dumps_pretty(document) + "\n")
+        context.write_json(document)
         return ExitCode.OK
 
     rows = [
@@ -97,14 +98,19 @@ def show_command(context: Context) -> int:
         "definition": record.definition,
         "problems": [problem.to_json() for problem in validate(record.definition)],
     }
-    context.stdout.write(dumps_pretty(document) + "\n")
+    context.write_json(document)
     return ExitCode.OK
 
 
 def validate_command(context: Context) -> int:
-    """Check registry entries and files; print every problem; 1 on any error."""
+    """Check registry entries and files; print every problem; 1 on any error.
+
+    A file that cannot be read or an id not found is reported and the others
+    are checked all the same; the status is then 1.
+    """
 
     results: list[tuple[dict[str, Any], str, list[Problem]]] = []
+    unchecked: list[str] = []
     targets: Sequence[str] = context.options.targets
     if not targets:
         records = list(context.registry().records())
@@ -115,41 +121,61 @@ def validate_command(context: Context) -> int:
         if record_id is None:
             from procreg_tui.cli._sources import read_source  # noqa: PLC0415
 
-            source = read_source(target, context.stdin)
-            result = {"source": source.origin, "definitions": len(source.found)}
+            try:
+                source = read_source(target, context.stdin)
+            except DefinitionError as error:
+                context.tell(str(error))
+                where = _origin(target)
+                unchecked.append(where)
+                results.append((_file_result(where, 0, str(error)), where, []))
+                continue
+            result = _file_result(source.origin, len(source.found))
             results.append((result, source.origin, source.all_problems()))
-        else:
+            continue
+        try:
             record = context.registry().get(record_id)
-            if record.deleted is not None:
-                context.tell(_in_the_trash(record))
-            results.append(_registry_result(record, validate(record.definition)))
+        except RecordNotFound as error:
+            context.tell(str(error))
+            unchecked.append(f"#{record_id}")
+            results.append(({"id": record_id, "error": str(error)}, "", []))
+            continue
+        if record.deleted is not None:
+            context.tell(_in_the_trash(record))
+        results.append(_registry_result(record, validate(record.definition)))
 
     everything = [problem for _, _, problems in results for problem in problems]
+    failed = has_errors(everything) or bool(unchecked)
     if context.options.json:
         output = {
-            "valid": not has_errors(everything),
+            "valid": not failed,
             "results": [
                 {**result, "problems": [problem.to_json() for problem in problems]}
                 for result, _, problems in results
             ],
         }
-        context.stdout.write(dumps_pretty(output) + "\n")
+        context.write_json(output)
     else:
         for _, where, problems in results:
             for problem in problems:
                 context.write(located(where, problem))
         checked = sum(_count_definitions(result) for result, _, _ in results)
-        context.tell(f"checked {_plural(checked, 'definition')}: {_tally(everything)}")
-    return ExitCode.FAILURE if has_errors(everything) else ExitCode.OK
+        summary = f"checked {_plural(checked, 'definition')}: {_tally(everything)}"
+        if unchecked:
+            summary += f"; not checked: {', '.join(unchecked)}"
+        context.tell(summary)
+    return ExitCode.FAILURE if failed else ExitCode.OK
 
 
 def render_command(context: Context) -> int:
     """Print the command line of one definition, and its wiring with ``--wiring``."""
 
     definition, where, problems = _one_definition(context, context.options.target)
-    if _refused_for_errors(
-        context, [(where, problems)], "its command line cannot be rendered"
-    ):
+    consequence = "its command line cannot be rendered"
+    if _refused_for_errors(context, [(where, problems)], consequence):
+        context.answer_failure(
+            f"{where} has errors; {consequence}",
+            problems=[problem.to_json() for problem in problems],
+        )
         return ExitCode.FAILURE
 
     from procreg_tui.resolve import (  # noqa: PLC0415
@@ -176,7 +202,7 @@ def render_command(context: Context) -> int:
             "unbound": sorted(resolution.unbound),
             "wiring": drawn.to_json(),
         }
-        context.stdout.write(dumps_pretty(output) + "\n")
+        context.write_json(output)
     else:
         context.write_text(line + "\n")
         if context.options.wiring:
@@ -191,17 +217,9 @@ def render_command(context: Context) -> int:
 
 def import_command(context: Context) -> int:
     """Store every definition of the given files, or none of them; see ``--help``."""
-    from procreg_tui.cli._sources import read_source  # noqa: PLC0415
-
     options = context.options
-    sources: list[Source] = []
-    blocked = False
-    for name in options.files:
-        try:
-            sources.append(read_source(name, context.stdin))
-        except DefinitionError as error:
-            context.tell(str(error))
-            blocked = True
+    sources, results = _read_sources(context, options.files)
+    blocked = len(sources) < len(options.files)
 
     planned: list[tuple[Source, Found, Any]] = []
     invalid = aliases = False
@@ -239,9 +257,12 @@ def import_command(context: Context) -> int:
         if invalid and not blocked and not options.allow_invalid:
             hint = " (--allow-invalid stores definitions with errors anyway)"
         context.tell(f"nothing was imported{hint}")
+        context.answer_failure(f"nothing was imported{hint}", results=results)
         return ExitCode.FAILURE
     if not planned:
         context.tell("no definitions to import")
+        if options.json:
+            context.write_json([])
         return ExitCode.OK
 
     if options.dry_run:
@@ -252,6 +273,30 @@ def import_command(context: Context) -> int:
     verb = "would import" if options.dry_run else "imported"
     context.tell(f"{verb} {_plural(len(planned), 'definition')}")
     return ExitCode.OK
+
+
+def _read_sources(
+    context: Context, names: Sequence[str]
+) -> tuple[list[Source], list[dict[str, Any]]]:
+    """Return the files ``names`` that could be read, and what ``--json``
+    says of each file; a file that cannot be read is told on stderr."""
+    from procreg_tui.cli._sources import read_source  # noqa: PLC0415
+
+    sources: list[Source] = []
+    results: list[dict[str, Any]] = []
+    for name in names:
+        try:
+            source = read_source(name, context.stdin)
+        except DefinitionError as error:
+            context.tell(str(error))
+            results.append(_file_result(_origin(name), 0, str(error), problems=[]))
+            continue
+        sources.append(source)
+        found = len(source.found)
+        results.append(
+            _file_result(source.origin, found, problems=source.all_problems())
+        )
+    return sources, results
 
 
 def export_command(context: Context) -> int:
@@ -489,7 +534,7 @@ def paths_command(context: Context) -> int:
             "logs": str(places.log),
             "drafts": str(places.drafts),
         }
-        context.stdout.write(dumps_pretty(output) + "\n")
+        context.write_json(output)
         return ExitCode.OK
 
     rows = [
@@ -631,13 +676,21 @@ def _one_definition(context: Context, target: str) -> tuple[Any, str, list[Probl
             context.report(located(source.origin, problem))
         raise Refused(
             f"{source.origin} holds {_plural(len(source.found), 'definition')}; "
-            "render needs exactly one"
+            "render needs exactly one",
+            problems=[problem.to_json() for problem in source.problems],
         )
     return source.found[0].definition, source.origin, source.all_problems()
 
 
 class Refused(Exception):  # noqa: N818 - a refusal, reported as a message
-    """A command cannot do what was asked; the message says why."""
+    """A command cannot do what was asked; the message says why.
+
+    ``details`` go with the message into the JSON answer of ``--json``.
+    """
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.details = details
 
 
 def _print_imported(
@@ -656,7 +709,7 @@ def _print_imported(
             }
             for (source, item, _), record in zip(planned, stored, strict=True)
         ]
-        context.stdout.write(dumps_pretty(output) + "\n")
+        context.write_json(output)
         return
 
     rows = [
@@ -715,7 +768,34 @@ def _columns(
 
 
 def _count_definitions(result: dict[str, Any]) -> int:
+    if "error" in result:
+        return 0
     return int(result.get("definitions", 1))
+
+
+def _file_result(
+    origin: str,
+    definitions: int,
+    error: str | None = None,
+    *,
+    problems: Sequence[Problem] | None = None,
+) -> dict[str, Any]:
+    """Return what ``--json`` says of one file read: its name, how many
+    definitions it holds, why it could not be read, and its problems when given.
+    """
+    result: dict[str, Any] = {"source": origin, "definitions": definitions}
+    if error is not None:
+        result["error"] = error
+    if problems is not None:
+        result["problems"] = [problem.to_json() for problem in problems]
+    return result
+
+
+def _origin(name: str) -> str:
+    """Return how messages name the file ``name``: ``<stdin>`` for ``-``."""
+    from procreg_tui.cli._sources import STDIN_NAME  # noqa: PLC0415
+
+    return STDIN_NAME if name == "-" else name
 
 
 def _tally(problems: Sequence[Problem]) -> str:

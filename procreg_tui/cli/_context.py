@@ -6,9 +6,10 @@ import argparse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from procreg_tui.cli._text import printable, printable_lines
+from procreg_tui.export._json import dumps_pretty
 from procreg_tui.registry import (
     ENVIRONMENT_VARIABLE,
     Registry,
@@ -30,6 +31,8 @@ class Context:
     _registry: Registry | None = field(default=None, init=False)
     _new_file: Path | None = field(default=None, init=False)
     """The registry file, when it did not exist before this command."""
+    _answered: bool = field(default=False, init=False)
+    """Whether the JSON answer has been written to standard output."""
 
     def registry_path(self) -> Path:
         """Return the registry file: ``--db``, else ``PROCREG_DB``, else the default."""
@@ -95,6 +98,22 @@ class Context:
         if _is_terminal(self.stdout):
             text = printable_lines(text)
         self.stdout.write(text)
+
+    def write_json(self, value: Any) -> None:
+        """Write ``value`` as indented JSON, the answer of a command to ``--json``."""
+        self.stdout.write(dumps_pretty(value) + "\n")
+        self._answered = True
+
+    def answer_failure(self, message: str, **details: Any) -> None:
+        """Answer ``{"error": message, **details}`` when ``--json`` was asked for.
+
+        A program that asked for JSON gets JSON on failure too; the message
+        goes to standard error as well, by :meth:`tell` or the caller. Nothing
+        is written when the command has answered already or ``--json`` was
+        not given.
+        """
+        if getattr(self.options, "json", False) and not self._answered:
+            self.write_json({"error": message, **details})
 
     def tell(self, message: str) -> None:
         """Write ``procreg: message`` to standard error, made safe for a terminal."""

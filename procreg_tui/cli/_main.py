@@ -15,6 +15,7 @@ from procreg_tui.cli._exit import ExitCode
 from procreg_tui.cli._parser import Answered, UsageError, build_parser, parse
 from procreg_tui.cli._streams import guarded
 from procreg_tui.cli._text import printable
+from procreg_tui.export._json import dumps_pretty
 from procreg_tui.registry import Registry, open_registry
 from procreg_tui.remote import remote_url
 
@@ -60,6 +61,8 @@ def run(
         stderr.write(error.usage)
         stderr.write(f"{error.prog}: {printable(str(error))}\n")
         stderr.write(f"Run '{error.prog} --help' for the options and examples.\n")
+        if _asks_for_json(argv):
+            stdout.write(dumps_pretty({"error": str(error)}) + "\n")
         return ExitCode.USAGE
 
     context = Context(stdin, stdout, stderr, environ, options)
@@ -69,18 +72,22 @@ def run(
         return COMMANDS[options.command](context)
     except Refused as refusal:
         context.tell(str(refusal))
+        context.answer_failure(str(refusal), **refusal.details)
         return ExitCode.FAILURE
     except KeyboardInterrupt:
         context.tell("interrupted")
+        context.answer_failure("interrupted")
         return ExitCode.INTERRUPTED
     except Exception as error:
         if isinstance(error, _area_errors()):
-            context.tell(str(error))
-            return ExitCode.FAILURE
-        if isinstance(error, OSError):
-            context.tell(_os_message(error))
-            return ExitCode.FAILURE
-        return _internal_error(context, error)
+            message = str(error)
+        elif isinstance(error, OSError):
+            message = _os_message(error)
+        else:
+            return _internal_error(context, error)
+        context.tell(message)
+        context.answer_failure(message)
+        return ExitCode.FAILURE
     finally:
         context.close()
 
@@ -150,6 +157,18 @@ def _start_app(context: Context) -> int:
     return ExitCode.OK if code is None else int(code)
 
 
+def _asks_for_json(argv: Sequence[str]) -> bool:
+    """Return whether a command line argparse refused asks for ``--json``.
+
+    Its options are unknown, so any word before ``--`` that argparse would
+    take for ``--json`` (it accepts ``--js`` and the like) counts.
+    """
+    words = list(argv)
+    if "--" in words:
+        words = words[: words.index("--")]
+    return any(len(word) >= 3 and "--json".startswith(word) for word in words)
+
+
 def _is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()
@@ -186,7 +205,9 @@ def _internal_error(context: Context, error: Exception) -> int:
         import traceback  # noqa: PLC0415 - only an internal error needs it
 
         context.stderr.write("".join(traceback.format_exception(error)))
-    context.tell(f"internal error: {type(error).__name__}: {error}")
+    message = f"internal error: {type(error).__name__}: {error}"
+    context.tell(message)
+    context.answer_failure(message)
     if not context.environ.get(DEBUG_VARIABLE):
         context.tell(
             f"this is a bug in procreg; run again with {DEBUG_VARIABLE}=1 to see "

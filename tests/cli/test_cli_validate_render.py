@@ -119,13 +119,37 @@ def test_validate_missing_file_fails_with_a_message(
     procreg: Procreg, tmp_path: Path
 ) -> None:
     """A file that does not exist is reported on one line, exit 1, no traceback."""
-    result = procreg("validate", str(tmp_path / "nope.json"))
+    missing = tmp_path / "nope.json"
 
-    assert result.status == 1
-    assert result.stderr.startswith("procreg: ")
-    assert "nope.json" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert len(result.stderr.splitlines()) == 1
+    result = procreg("validate", str(missing))
+
+    assert (result.status, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"procreg: cannot read {missing}: No such file or directory\n"
+        f"procreg: checked 0 definitions: no problems; not checked: {missing}\n"
+    )
+
+
+def test_validate_checks_the_rest_when_an_id_or_file_is_missing(
+    procreg: Procreg, seeded: Path, tmp_path: Path
+) -> None:
+    """An id not found and a file that cannot be read are named, the other
+    targets are checked all the same, and the status is 1."""
+    missing = tmp_path / "nope.json"
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"exec": ""}')
+
+    result = procreg("validate", "99", str(missing), "5", str(bad))
+
+    assert (result.status, result.stdout) == (
+        1,
+        f"{bad}:1:10: error: $.exec: `exec` must not be empty\n",
+    )
+    assert result.stderr == (
+        "procreg: no definition 99\n"
+        f"procreg: cannot read {missing}: No such file or directory\n"
+        f"procreg: checked 2 definitions: 1 error; not checked: #99, {missing}\n"
+    )
 
 
 def test_render_prints_the_command_line_and_reports_unbound(
