@@ -56,8 +56,19 @@ class _Parser(argparse.ArgumentParser):
         """
         parsed, extras = super().parse_known_args(args, namespace)
         if extras:
+            command = self.commands.get(getattr(parsed, "command", None) or "")
+            if isinstance(command, _Parser) and command.knows(extras[0]):
+                # ``procreg --json list``: an option of the command, before it.
+                command.error(
+                    f"{extras[0]} goes after the command: {command.prog} {extras[0]}"
+                )
             self.error(self._unrecognized(extras))
         return parsed, extras
+
+    def knows(self, word: str) -> bool:
+        """Return whether ``word`` is one of this parser's options."""
+        name = word.partition("=")[0]
+        return any(name in action.option_strings for action in self._actions)
 
     def _unrecognized(self, extras: Sequence[str]) -> str:
         """Return the message for ``extras``, with the option probably meant."""

@@ -284,3 +284,12 @@ def test_standard_input_given_twice_is_a_usage_error(
     result = procreg(command, *argv, stdin='{"exec": "/bin/true"}')
 
     _usage_error(result, command, "- given twice; standard input can be read only once")
+
+
+def test_an_option_of_the_command_before_it_says_where_it_goes(
+    procreg: Procreg,
+) -> None:
+    """procreg --json list: the option is the command's, so its help is meant."""
+    result = procreg("--trash", "list", db=False)
+
+    _usage_error(result, "list", "--trash goes after the command: procreg list --trash")
