@@ -42,7 +42,7 @@ from procreg_tui.app._input import tolerate_invalid_input
 from procreg_tui.app._literal import LiteralInput
 from procreg_tui.app._live_panel import LivePanel
 from procreg_tui.app._recovery import Draft, DraftKeeper
-from procreg_tui.app._text import as_content
+from procreg_tui.app._text import as_content, secret_values
 from procreg_tui.app.clipboard import CopyOutcome, copy_text
 from procreg_tui.definition import Problem, Severity, load_bytes
 from procreg_tui.registry import (
@@ -161,7 +161,11 @@ class ProcregApp(App[int]):
             "r", "reload", "Reload", show=False, tooltip="Read the registry file again"
         ),
         Binding(
-            "s", "reveal", "Secrets", show=False, tooltip="Show or mask secret values"
+            "s",
+            "reveal",
+            "Secrets",
+            show=False,
+            tooltip="Show or mask secret-looking values (editor and live panel)",
         ),
         Binding(
             "p",
@@ -705,6 +709,8 @@ class ProcregApp(App[int]):
         self._editor.can_focus = True
         self._stored_text = definition_text(entry.definition)
         editor = self._editor
+        # Masked from the first paint, also when unsaved text does not parse.
+        editor.mask(_secrets_of(entry.definition), masking=not self._revealed)
         editor.load_text(self._drafts.get(record_id, self._stored_text))
         self._title_editor()
         self._analyse_now()
@@ -724,6 +730,7 @@ class ProcregApp(App[int]):
         self._title_editor()
         self._analysis = None
         self._live_panel.show(None, revealed=self._revealed)
+        self._mask_editor()
         self._editor.mark_lines({})
 
     def _title_editor(self) -> None:
@@ -830,6 +837,7 @@ class ProcregApp(App[int]):
         analysis = analyse(text, overrides, extra)
         self._analysis = analysis
         self._live_panel.show(analysis, revealed=self._revealed)
+        self._mask_editor()
 
         marks: dict[int, Severity] = {}
         for problem in analysis.problems:
@@ -1153,7 +1161,11 @@ class ProcregApp(App[int]):
             ("undo", "Undo delete", "Bring back the last deleted definition"),
             ("revert", "Revert", "Drop the unsaved edits of the definition"),
             ("reload", "Reload", "Read the registry file again"),
-            ("reveal", "Show or hide secrets", "Unmask secret-looking values"),
+            (
+                "reveal",
+                "Show or hide secrets",
+                "Unmask secret-looking values in the editor and the live panel",
+            ),
             ("problems", "Go to the problems", "Move the keyboard to the problems"),
             ("bindings", "Go to the bindings", "Type values for the ${variables}"),
             ("filter", "Filter", "Narrow the list of definitions"),
@@ -1163,11 +1175,27 @@ class ProcregApp(App[int]):
                 yield SystemCommand(title, help_text, _runner(self, action))
 
     def action_reveal(self) -> None:
-        """Show or mask secret-looking environment values in the live panel."""
+        """Show or mask secret-looking values in the editor and the live panel."""
         self._revealed = not self._revealed
         self._live_panel.show(self._analysis, revealed=self._revealed)
+        self._mask_editor()
         state = "shown" if self._revealed else "masked"
-        self.notify(f"Secret-looking values are {state}.")
+        self.notify(f"Secret-looking values are {state} in the editor and the panel.")
+
+    def _mask_editor(self) -> None:
+        """Mask in the editor what the live panel masks, unless revealed.
+
+        While the text does not parse, the values known from its last reading
+        stay masked (the editor also masks the value after any secret-looking
+        key by itself).
+        """
+        analysis = self._analysis
+        if analysis is None:
+            self._editor.mask((), masking=not self._revealed)
+        elif analysis.definition is not None:
+            self._editor.mask(analysis.secrets, masking=not self._revealed)
+        else:
+            self._editor.mask(self._editor.secrets, masking=not self._revealed)
 
     def action_reload(self) -> None:
         """Read the registry file again, keeping unsaved edits.
@@ -1506,7 +1534,11 @@ class ProcregApp(App[int]):
 
         self.push_screen(
             ConflictScreen(
-                str(conflict), definition_text(mine), definition_text(theirs.definition)
+                str(conflict),
+                definition_text(mine),
+                definition_text(theirs.definition),
+                secrets=[*_secrets_of(mine), *_secrets_of(theirs.definition)],
+                masking=not self._revealed,
             ),
             resolved,
         )
@@ -1700,6 +1732,12 @@ def _save_warning(analysis: Analysis) -> str:
             f"The definition has {_count(errors, 'error')}; it will be marked invalid."
         )
     return " ".join(sentences)
+
+
+def _secrets_of(definition: Mapping[str, Any]) -> list[str]:
+    """Return the secret-looking environment values of ``definition``."""
+    environment = definition.get("environment")
+    return secret_values(environment) if isinstance(environment, dict) else []
 
 
 def _parsed(text: str) -> Any:

@@ -16,6 +16,7 @@ from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from procreg_tui.app._literal import LiteralTextArea
+from procreg_tui.app._masking import MaskedTextArea
 from procreg_tui.app._templates import TEMPLATES, Template
 from procreg_tui.app._text import as_content
 
@@ -95,11 +96,21 @@ class ConflictScreen(ModalScreen[Resolution | None]):
         Binding("t", "choose('theirs')", "Take theirs"),
     ]
 
-    def __init__(self, message: str, mine: str, theirs: str) -> None:
+    def __init__(
+        self,
+        message: str,
+        mine: str,
+        theirs: str,
+        *,
+        secrets: Sequence[str] = (),
+        masking: bool = True,
+    ) -> None:
         super().__init__(classes="dialog-screen")
         self._message = message
         self._mine = mine
         self._theirs = theirs
+        self._secrets = secrets
+        self._masking = masking
         self._differs = _first_difference(mine, theirs)
 
     def compose(self) -> ComposeResult:
@@ -114,17 +125,20 @@ class ConflictScreen(ModalScreen[Resolution | None]):
             with Horizontal(id="versions"):
                 with Vertical():
                     yield Label("Mine (unsaved)", classes="heading")
-                    yield LiteralTextArea(self._mine, read_only=True, id="mine")
+                    yield MaskedTextArea(self._mine, read_only=True, id="mine")
                 with Vertical():
                     yield Label("Theirs (stored now)", classes="heading")
-                    yield LiteralTextArea(self._theirs, read_only=True, id="theirs")
+                    yield MaskedTextArea(self._theirs, read_only=True, id="theirs")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Keep mine (m)", variant="warning", id="mine-button")
                 yield Button("Take theirs (t)", variant="primary", id="theirs-button")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        """Scroll both versions to where they first differ, once laid out."""
+        """Mask secret-looking values as the editor does; scroll both versions
+        to where they first differ, once laid out."""
+        for area in self.query(MaskedTextArea):
+            area.mask(self._secrets, masking=self._masking)
         self.call_after_refresh(self._show_difference)
 
     def _show_difference(self) -> None:

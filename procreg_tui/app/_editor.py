@@ -12,8 +12,8 @@ from textual.geometry import Offset
 from textual.message import Message
 from textual.strip import Strip
 
-from procreg_tui.app._literal import LiteralTextArea
-from procreg_tui.app._text import replace_hidden
+from procreg_tui.app._masking import MaskedTextArea
+from procreg_tui.app._text import safe_json_text
 from procreg_tui.definition import Severity
 
 HIGHLIGHT_LIMIT = 512 * 1024
@@ -37,20 +37,6 @@ def definition_text(definition: Any) -> str:
     return safe_json_text(text).replace("\ufffd", "\\ufffd")
 
 
-def safe_json_text(text: str) -> str:
-    """Return ``text`` with characters that would act on the terminal as ``\\uXXXX``."""
-    return replace_hidden(text, _json_escape, "\n\t")
-
-
-def _json_escape(char: str) -> str:
-    """Return the JSON escape of ``char``: a surrogate pair beyond U+FFFF."""
-    code = ord(char)
-    if code <= 0xFFFF:
-        return f"\\u{code:04x}"
-    code -= 0x10000
-    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
-
-
 def _entering(text: str) -> str:
     """Return ``text`` as the editor takes it in: line ends as ``\\n``, controls
     escaped (terminals paste line ends as carriage returns)."""
@@ -59,16 +45,17 @@ def _entering(text: str) -> str:
     return safe_json_text(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-class DefinitionEditor(LiteralTextArea):
+class DefinitionEditor(MaskedTextArea):
     """A code editor for one definition; lines with problems are marked.
 
     Every text that enters the editor (loaded, typed, pasted, dropped, back
     from ``$EDITOR``) passes through :meth:`entering`, so a control
     character shows as its ``\\uXXXX`` escape, which JSON reads back as the
-    same character, and never reaches the terminal.
+    same character, and never reaches the terminal. Secret-looking values
+    are drawn masked until the app unmasks them (see :class:`MaskedTextArea`).
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = LiteralTextArea.COMPONENT_CLASSES | {
+    COMPONENT_CLASSES: ClassVar[set[str]] = MaskedTextArea.COMPONENT_CLASSES | {
         "definition-editor--error-line",
         "definition-editor--warning-line",
     }

@@ -67,6 +67,20 @@ def replace_hidden(text: str, escape: Callable[[str], str], keep: str = "") -> s
     return _SUSPECT.sub(replace, text)
 
 
+def safe_json_text(text: str) -> str:
+    """Return ``text`` with characters that would act on the terminal as ``\\uXXXX``."""
+    return replace_hidden(text, _json_escape, "\n\t")
+
+
+def _json_escape(char: str) -> str:
+    """Return the JSON escape of ``char``: a surrogate pair beyond U+FFFF."""
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
 def visible(text: str, *, keep_newlines: bool = False) -> str:
     """Return ``text`` with every control character replaced by a visible escape.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Static, TextArea
 from textual.widgets._footer import FooterKey
 
 from procreg_tui.app import ProcregApp
@@ -57,3 +57,10 @@ async def settle(pilot: Pilot[int]) -> ProcregApp:
 def footer_keys(app: ProcregApp) -> list[tuple[str, str]]:
     """Return the keys the footer shows, with their descriptions."""
     return [(key.key_display, key.description) for key in app.query(FooterKey)]
+
+
+def text_area_lines(area: TextArea) -> list[str]:
+    """Return the rows of a text area as drawn, without the line numbers."""
+    height = area.scrollable_content_region.height
+    width = area.gutter_width
+    return [area.render_line(y).text[width:].rstrip() for y in range(height)]

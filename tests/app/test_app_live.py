@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_helpers import list_lines, settle, shown, until_loaded
+from app_helpers import list_lines, settle, shown, text_area_lines, until_loaded
 from textual.geometry import Region
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Footer, Input, OptionList, TextArea
 
 from procreg_tui.app import create_app
+from procreg_tui.app._dialogs import ConflictScreen
 from procreg_tui.app._editor import DefinitionEditor
 from procreg_tui.app._text import MASK
 from procreg_tui.registry import Registry
@@ -188,6 +189,102 @@ async def test_secrets_are_masked_until_revealed(registry: Registry) -> None:
         assert shown(app, "#command-line") == f"env API_TOKEN={MASK} LANG=C /bin/env"
         await pilot.press("s")
         assert shown(app, "#command-line") == "env API_TOKEN=hunter2 LANG=C /bin/env"
+
+
+SECRET_DEFINITION = {
+    "exec": "/bin/env",
+    "argv": ["--token=hunter2"],
+    "environment": {"API_TOKEN": "hunter2", "LANG": "C"},
+}
+
+
+async def test_the_editor_masks_what_the_panel_masks_until_revealed(
+    registry: Registry,
+) -> None:
+    """The editor draws secret-looking values as • until s, wherever they stand
+    in a string; its text keeps them."""
+    registry.create(SECRET_DEFINITION)
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        editor = app.query_one(DefinitionEditor)
+        masked = [
+            "{",
+            '  "exec": "/bin/env",',
+            '  "argv": [',
+            '    "--token=•••••••"',
+            "  ],",
+            '  "environment": {',
+            '    "API_TOKEN": "•••••••",',
+            '    "LANG": "C"',
+            "  }",
+            "}",
+        ]
+
+        assert text_area_lines(app.query_one(DefinitionEditor))[:10] == masked
+        assert editor.text.count("hunter2") == 2
+
+        await pilot.press("s")
+        shown_lines = text_area_lines(editor)[:10]
+        assert shown_lines[3] == '    "--token=hunter2"'
+        assert shown_lines[6] == '    "API_TOKEN": "hunter2",'
+
+        await pilot.press("s")
+        assert text_area_lines(editor)[:10] == masked
+
+
+async def test_a_secret_being_typed_is_masked_at_once(registry: Registry) -> None:
+    """The value after a secret-looking key is masked as it is typed, also while
+    the text does not parse; known values stay masked then too."""
+    registry.create(SECRET_DEFINITION)
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        editor = app.query_one(DefinitionEditor)
+
+        await pilot.press("enter")
+        editor.move_cursor((7, 15))
+        await pilot.press("enter", "tab", "tab", *'"DB_PASSWORD": "s3cr')
+        await pilot.pause(0.3)
+
+        assert app.analysis is not None
+        assert app.analysis.definition is None
+        assert text_area_lines(editor)[3:9] == [
+            '    "--token=•••••••"',
+            "  ],",
+            '  "environment": {',
+            '    "API_TOKEN": "•••••••",',
+            '    "LANG": "C"',
+            '    "DB_PASSWORD": "••••',
+        ]
+
+
+async def test_the_conflict_dialog_masks_both_versions(registry: Registry) -> None:
+    """Both versions of a definition changed elsewhere are drawn masked."""
+    registry.create(SECRET_DEFINITION)
+    app = create_app(registry)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        editor = app.query_one(DefinitionEditor)
+        editor.text = editor.text.replace('"LANG": "C"', '"LANG": "D"')
+        await pilot.pause()
+        with Registry.open(registry.path) as other:
+            theirs = {**SECRET_DEFINITION, "environment": {"API_TOKEN": "rosebud"}}
+            other.update(7, theirs, base_revision=1)
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        mine, theirs_area = app.screen.query(TextArea).results(TextArea)
+        assert '    "API_TOKEN": "•••••••",' in text_area_lines(mine)
+        assert '    "API_TOKEN": "•••••••"' in text_area_lines(theirs_area)
+        assert "rosebud" in theirs_area.text
 
 
 async def test_definition_text_is_shown_literally(registry: Registry) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from procreg_tui.app._editor import definition_text
 from procreg_tui.app._entries import Entry, Filter
+from procreg_tui.app._masking import secret_spans
 from procreg_tui.app._text import visible
 
 
@@ -50,3 +51,13 @@ def test_filter_finds_fuzzy_matches_a_slice_at_a_time() -> None:
     assert narrowing.apply("sort-8999") == []
     assert [e.id for e in narrowing.finish()] == [8999]
     assert narrowing.complete
+
+
+def test_secret_spans_cover_values_however_they_are_written() -> None:
+    """The value after a secret-looking key is masked even unterminated; a known
+    secret is masked where a string is it (in any escaping) or holds it."""
+    assert secret_spans('    "DB_PASSWORD": "s3cr', []) == [(20, 24)]
+    assert secret_spans('    "LANG": "C",', ["C"]) == [(13, 14)]
+    line = '  "A": "x\\"y", "B": "--x\\"y--", "C": "\\u0078\\"y", "x": 1'
+    assert secret_spans(line, ['x"y']) == [(8, 12), (23, 27), (38, 47)]
+    assert secret_spans("  1, 2, x", ["x"]) == []
