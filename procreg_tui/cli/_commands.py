@@ -96,7 +96,7 @@ def show_command(context: Context) -> int:
         "updated": record.updated,
         "deleted": record.deleted,
         "definition": record.definition,
-        "problems": [problem.to_json() for problem in validate(record.definition)],
+        "problems": [problem.to_json() for problem in problems_of(record)],
     }
     context.write_json(document)
     return ExitCode.OK
@@ -115,7 +115,7 @@ def validate_command(context: Context) -> int:
     if not targets:
         records = list(context.registry().records())
         for record in records:
-            results.append(_registry_result(record, validate(record.definition)))
+            results.append(_registry_result(record, problems_of(record)))
     for target in targets:
         record_id = _registry_target(context, target)
         if record_id is None:
@@ -141,7 +141,7 @@ def validate_command(context: Context) -> int:
             continue
         if record.deleted is not None:
             context.tell(_in_the_trash(record))
-        results.append(_registry_result(record, validate(record.definition)))
+        results.append(_registry_result(record, problems_of(record)))
 
     everything = [problem for _, _, problems in results for problem in problems]
     failed = has_errors(everything) or bool(unchecked)
@@ -339,7 +339,7 @@ def export_command(context: Context) -> int:
         records = list(registry.records())
 
     if export_format in ENGINE_FORMATS or export_format is ExportFormat.SH:
-        checked = [(f"#{record.id}", validate(record.definition)) for record in records]
+        checked = [(f"#{record.id}", problems_of(record)) for record in records]
         consequence = f"it cannot be exported as {export_format.value}"
         if _refused_for_errors(context, checked, consequence):
             context.tell("nothing was written")
