@@ -23,6 +23,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.dom import DOMNode
+from textual.markup import MarkupError
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 from textual.worker import get_current_worker
@@ -61,6 +63,8 @@ MIN_WIDTH = 60
 """Narrower terminals get a request to enlarge instead of a broken screen."""
 MIN_HEIGHT = 15
 """Shorter terminals get a request to enlarge instead of a broken screen."""
+TOAST_WIDTH = 49
+"""Cells a notification is wide: at 80 columns, the right pane inside its border."""
 WIDE = 120
 """From this width on, the editor and the live panel stand side by side."""
 
@@ -104,6 +108,15 @@ class ProcregApp(App[int]):
     """Browse, edit and check the definitions of one registry."""
 
     CSS_PATH = "procreg.tcss"
+    # The width is known here, where the rows a notification takes are counted.
+    CSS = f"""
+    Toast {{
+        width: {TOAST_WIDTH};
+        max-width: 100%;
+        margin-top: 0;
+        padding: 0 1 1 1;
+    }}
+    """
     TITLE = "procreg"
     # Textual declares the breakpoints without ClassVar, so mypy refuses one here.
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
@@ -320,6 +333,65 @@ class ProcregApp(App[int]):
                         break
             return
         await super().on_event(event)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notification where it leaves the command line readable.
+
+        One with the same text still shown gives way to it, so a key pressed
+        twice shows one notification, not two stacked. Unlike Textual's, this
+        one is called on the event loop only (workers go through
+        ``call_from_thread``).
+        """
+        for shown in list(self._notifications):
+            if (shown.message, shown.title, shown.severity) == (
+                message,
+                title,
+                severity,
+            ):
+                self._unnotify(shown, refresh=False)
+        self._fit_toasts(_toast_rows(message, title, markup=markup), refresh=False)
+        super().notify(
+            message, title=title, severity=severity, timeout=timeout, markup=markup
+        )
+
+    def _fit_toasts(self, incoming: int = 0, *, refresh: bool = True) -> None:
+        """Keep the notifications below the command line.
+
+        They stack up from the bottom right, over the live panel at 80x24.
+        When they would rise over the command line, the oldest give way until
+        the rest and ``incoming`` rows more fit; the newest always shows, and
+        so do errors, until they time out.
+        """
+        command = self._live_panel.command_line_region
+        if not command.area or not self.screen_stack:
+            return
+        # The notifications end above the footer.
+        room = self.screen_stack[0].size.height - 1 - command.bottom
+        shown = list(self._notifications)
+        rows = {
+            note.identity: _toast_rows(note.message, note.title, markup=note.markup)
+            for note in shown
+        }
+        total = incoming + sum(rows.values())
+        newest = shown[-1] if shown and not incoming else None
+        for note in shown:
+            if total <= room:
+                break
+            if note.severity != "error" and note is not newest:
+                self._unnotify(note, refresh=refresh)
+                total -= rows[note.identity]
+
+    def on_resize(self) -> None:
+        """Fit the notifications to the new layout once it is drawn."""
+        self.call_after_refresh(self._fit_toasts)
 
     # -- state the tests and the benchmark read -----------------------------------
 
@@ -809,8 +881,7 @@ class ProcregApp(App[int]):
             else "The text cannot be changed now."
         )
         self.bell()
-        if not any(note.message == message for note in self._notifications):
-            self.notify(message, title="Read-only", severity="warning")
+        self.notify(message, title="Read-only", severity="warning")
 
     def action_problems(self) -> None:
         """Move the keyboard to the problem list."""
@@ -838,6 +909,7 @@ class ProcregApp(App[int]):
         self._analysis = analysis
         self._live_panel.show(analysis, revealed=self._revealed)
         self._mask_editor()
+        self.call_after_refresh(self._fit_toasts)
 
         marks: dict[int, Severity] = {}
         for problem in analysis.problems:
@@ -1577,7 +1649,8 @@ class ProcregApp(App[int]):
         message = outcome.describe("command line")
         self.last_copy = outcome
         if outcome.certain:
-            self.notify(message, title="Copied", markup=False)
+            # The message says "Copied": a title would take a row for nothing.
+            self.notify(message, markup=False)
             return
         shown = text if outcome.routes else text[:10_000]
         self.push_screen(TextScreen("Command line", message, shown))
@@ -1702,6 +1775,19 @@ class ProcregApp(App[int]):
         """Forget the kept copy of the unsaved edits: the user let them go."""
         if self._keeper is not None:
             self._keeper.discard()
+
+
+def _toast_rows(message: str, title: str, *, markup: bool) -> int:
+    """Return the rows a notification takes, as Textual's Toast draws it in
+    :data:`TOAST_WIDTH` cells (a border and a cell of padding each side, a
+    row of padding below)."""
+    try:
+        content = Content.from_markup(message) if markup else Content(message)
+    except MarkupError:  # counted as plain text
+        content = Content(message)
+    if title:
+        content = Content.assemble(title, "\n", content)
+    return len(content.wrap(TOAST_WIDTH - 3)) + 1
 
 
 def _save_warning(analysis: Analysis) -> str:

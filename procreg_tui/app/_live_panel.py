@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -115,6 +116,12 @@ class LivePanel(VerticalScroll, can_focus=False):
     def analysis(self) -> Analysis | None:
         """What the panel shows."""
         return self._analysis
+
+    @property
+    def command_line_region(self) -> Region:
+        """Where the command line shows on screen; empty when scrolled away."""
+        command = self.query_one("#command-line", Static)
+        return command.region.intersection(self.content_region)
 
     @property
     def command_line_text(self) -> str:

@@ -7,7 +7,9 @@ from typing import Any
 
 import pyperclip
 import pytest
-from app_helpers import until_loaded
+from app_helpers import settle, until_loaded
+from textual.geometry import Region
+from textual.widgets._toast import Toast
 
 from procreg_tui.app import clipboard, create_app
 from procreg_tui.app._dialogs import TextScreen
@@ -182,3 +184,74 @@ async def test_c_with_a_system_clipboard_notifies(
         assert copied == [COMMAND]
         messages = [note.message for note in app._notifications]
         assert messages == ["Copied the command line to the system clipboard."]
+
+
+COPIED = (
+    "Copied the command line to tmux's paste buffer (paste it with the tmux "
+    "prefix, then ]), and sent it to the terminal clipboard (OSC 52)."
+)
+
+
+@pytest.mark.asyncio
+async def test_notifications_leave_the_command_line_readable(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80x24 the notification after c takes four rows, a repeated one replaces
+    the one shown, and notifications never cover the command line: the oldest
+    give way to the newest."""
+    monkeypatch.setattr(pyperclip, "copy", _no_system_clipboard)
+    monkeypatch.setattr(clipboard, "_load_tmux_buffer", lambda text, run: None)
+    monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        command = app.query_one("#command-line")
+        assert command.region == Region(30, 13, 48, 3)
+
+        async def copy() -> None:
+            app.last_copy = None
+            await pilot.press("c")
+            for _ in range(200):
+                if app.last_copy is not None:
+                    break
+                await pilot.pause(0.02)
+            await pilot.pause()
+
+        def messages() -> list[str]:
+            return [note.message for note in app._notifications]
+
+        def covered() -> set[tuple[int, int]]:
+            region = command.region
+            return {
+                (x, y)
+                for y in range(region.y, region.bottom)
+                for x in range(region.x, region.right)
+                if app.screen.get_widget_at(x, y)[0] is not command
+            }
+
+        await copy()
+        (toast,) = app.query(Toast)
+        assert toast.region == Region(29, 19, 49, 4)
+        assert toast.render().plain == COPIED
+
+        await copy()
+        assert messages() == [COPIED]
+        await pilot.press("s")
+        await pilot.pause(0.1)
+        shown_now = "Secret-looking values are shown in the editor and the panel."
+        assert messages() == [COPIED, shown_now]
+        assert [toast.region for toast in app.query(Toast)] == [
+            Region(29, 16, 49, 4),
+            Region(29, 20, 49, 3),
+        ]
+        assert covered() == set()
+
+        await pilot.press("s", "r")
+        await pilot.pause(0.3)
+        assert messages() == [
+            "Secret-looking values are masked in the editor and the panel.",
+            "Read the registry again: 6 definitions.",
+        ]
+        assert covered() == set()
