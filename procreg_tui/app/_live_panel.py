@@ -176,16 +176,46 @@ class LivePanel(VerticalScroll, can_focus=False):
             return
 
         self._variables = names
-        container.remove_children()
+        typing = next(
+            (field.name for field in container.query(Input) if field.has_focus), None
+        )
+        fields = {
+            name: LiteralInput(value, name=name, compact=True, classes="binding-value")
+            for name, value in bindings.items()
+        }
         rows = [
             Horizontal(
                 Label(as_text(f"${{{visible(name)}}}"), classes="binding-name"),
-                LiteralInput(value, name=name, compact=True, classes="binding-value"),
+                field,
                 classes="binding",
             )
-            for name, value in bindings.items()
+            for name, field in fields.items()
         ]
-        container.mount_all(rows)
+        if typing is None:
+            container.remove_children()
+            container.mount_all(rows)
+            return
+
+        # A field is being typed in: the keys must stay in a field, never fall
+        # to another widget (the editor, the list's commands) as it goes. So
+        # the new fields come first, the keyboard moves to the same variable's
+        # field (else the first), and only then do the old ones go.
+        old_rows = list(container.children)
+        mounted = container.mount_all(rows)
+        successor = fields.get(typing) or next(iter(fields.values()), None)
+        if successor is not None:
+            # Typing goes on after what it holds, not over it.
+            successor.select_on_focus = False
+
+        async def swap() -> None:
+            await mounted
+            if successor is not None and successor.is_attached:
+                self.screen.set_focus(successor)
+            else:
+                self.post_message(self.Left())
+            await container.remove_children(old_rows)
+
+        self.call_later(swap)
 
     def _show_problems(
         self, problems: list[Problem], analysis: Analysis | None

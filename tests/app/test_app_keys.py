@@ -139,3 +139,36 @@ async def test_the_read_only_editor_takes_typing_without_running_commands(
         assert [note.message for note in app._notifications] == [
             "This registry is read-only: the text cannot be changed."
         ]
+
+
+async def test_typing_in_a_binding_stays_there_when_the_variables_change(
+    registry: Registry,
+) -> None:
+    """When the variables change under a binding being typed in (the definition
+    changed on disk), the keyboard stays in that variable's new field."""
+    registry.create({"exec": "/bin/echo", "argv": ["${who}"]})
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        await pilot.press("b", *"me")
+
+        with Registry.open(registry.path) as other:
+            other.update(
+                7,
+                {"exec": "/bin/echo", "argv": ["${where}", "${who}"]},
+                base_revision=1,
+            )
+        for _ in range(100):
+            if app._by_id[7].revision == 2:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+        await pilot.press(*"cd")
+
+        field = app.focused
+        assert isinstance(field, Input)
+        assert (field.name, field.value) == ("who", "mecd")
+        assert app.last_copy is None
+        assert app.screen is app.screen_stack[0]
