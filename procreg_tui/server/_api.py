@@ -21,11 +21,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import anyio
 import orjson
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -43,7 +45,7 @@ from procreg_tui.registry import (
     RegistryReadOnly,
     list_document,
 )
-from procreg_tui.server._defaults import DEFAULT_MAX_BODY
+from procreg_tui.server._defaults import DEFAULT_BODY_SECONDS, DEFAULT_MAX_BODY
 from procreg_tui.server._errors import ServerError
 from procreg_tui.server._throttle import LoginThrottle, client_key
 from procreg_tui.server._users import UserStore
@@ -53,8 +55,20 @@ TRASH_PATH = LIST_PATH + "trash/"
 DEFAULT_LIMIT = 20
 REALM = "procreg"
 
+MAX_NUMBER = 2**63 - 1
+"""The largest id, revision, limit or offset a request may name (64 bits, signed).
+
+A larger one is the client's mistake: 400 for paging and ``If-Match``, 404 for
+an id, as no definition can have it.
+"""
+
+HASHES_AT_ONCE = 4
+"""Passwords checked at the same time; Argon2id takes 64 MiB for each."""
+
 _JSON_TYPES = ("application/json", "application/merge-patch+json")
 _BODY_ORIGIN = "request body"
+_SHOWN = 40
+"""Characters of a client's value repeated in a message; the rest is cut."""
 
 log = logging.getLogger("procreg.server")
 
@@ -100,6 +114,7 @@ class _Settings:
     users: UserStore
     allow_delete: bool
     max_body: int
+    body_seconds: float
     lock: threading.Lock
 
 
@@ -107,13 +122,16 @@ class _Authentication:
     """Lets a request through only with the basic auth of a known user.
 
     The user name is put in the request's state as ``user``. Wrong passwords
-    are limited per client address and user name by ``throttle``.
+    are limited per client address and user name by ``throttle``, and at most
+    :data:`HASHES_AT_ONCE` passwords are hashed at a time (each hash takes
+    64 MiB); the others wait their turn.
     """
 
     def __init__(self, app: ASGIApp, users: UserStore, throttle: LoginThrottle) -> None:
         self.app = app
         self.users = users
         self.throttle = throttle
+        self.hashing = anyio.Semaphore(HASHES_AT_ONCE)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -170,7 +188,9 @@ class _Authentication:
                 headers={"Retry-After": str(wait)},
             )
 
-        if not await run_in_threadpool(self.users.verify, name, password):
+        async with self.hashing:
+            right = await run_in_threadpool(self.users.verify, name, password)
+        if not right:
             return None
         self.throttle.succeeded(client, name)
 
@@ -199,28 +219,40 @@ def create_app(
     *,
     allow_delete: bool = False,
     max_body: int = DEFAULT_MAX_BODY,
+    body_seconds: float = DEFAULT_BODY_SECONDS,
     throttle: LoginThrottle | None = None,
 ) -> Starlette:
     """Return the ASGI app serving ``registry`` to the users of ``users``.
 
     ``allow_delete`` lets DELETE move definitions to the trash (refused with
-    405 otherwise); request bodies over ``max_body`` bytes are refused with 413.
+    405 otherwise); request bodies over ``max_body`` bytes are refused with 413,
+    and bodies that take longer than ``body_seconds`` to arrive with 408.
     ``throttle`` limits wrong passwords (by default per :class:`LoginThrottle`'s
     defaults).
     """
-    settings = _Settings(registry, users, allow_delete, max_body, threading.Lock())
+    settings = _Settings(
+        registry, users, allow_delete, max_body, body_seconds, threading.Lock()
+    )
     api = _Api(settings)
     routes = [
         Route("/api/", api.root, methods=["GET"]),
         Route(LIST_PATH, api.collection, methods=["GET", "POST", "PATCH"]),
         Route(
-            LIST_PATH + "{record_id:int}/",
+            LIST_PATH + "{record_id:procreg_digits}/",
             api.detail,
             methods=["GET", "PUT", "PATCH", "DELETE"],
         ),
-        Route(LIST_PATH + "{record_id:int}/restore/", api.restore, methods=["POST"]),
+        Route(
+            LIST_PATH + "{record_id:procreg_digits}/restore/",
+            api.restore,
+            methods=["POST"],
+        ),
         Route(TRASH_PATH, api.trash, methods=["GET", "DELETE"]),
-        Route(TRASH_PATH + "{record_id:int}/", api.trashed, methods=["GET", "DELETE"]),
+        Route(
+            TRASH_PATH + "{record_id:procreg_digits}/",
+            api.trashed,
+            methods=["GET", "DELETE"],
+        ),
     ]
     app = Starlette(
         routes=routes,
@@ -246,7 +278,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
-    """Answer a failure of procreg itself without showing where it happened."""
+    """Answer a failure of procreg itself without showing where it happened.
+
+    The traceback goes to the log (uvicorn writes it); the client gets one
+    fixed sentence.
+    """
     del exc
     log.error("internal error on %s %s", request.method, request.url.path)
 
@@ -282,8 +318,8 @@ class _Api:
 
     async def detail(self, request: Request) -> Response:
         """``GET``, ``PUT``, ``PATCH`` or ``DELETE`` one definition."""
-        record_id: int = request.path_params["record_id"]
         try:
+            record_id = _path_id(request)
             _check_format(request)
             if request.method == "PUT":
                 return await self._replace(request, record_id, merge=False)
@@ -303,9 +339,7 @@ class _Api:
         try:
             _check_format(request)
             if request.method == "DELETE":
-                ids = [
-                    _whole(text, "id") for text in request.query_params.getlist("id")
-                ]
+                ids = [_trash_id(text) for text in request.query_params.getlist("id")]
                 return await self._purge(request, ids or None)
             return await self._list_trash(request)
         except _Reply as reply:
@@ -313,8 +347,8 @@ class _Api:
 
     async def trashed(self, request: Request) -> Response:
         """``GET`` one definition of the user's trash, ``DELETE`` it for good."""
-        record_id: int = request.path_params["record_id"]
         try:
+            record_id = _path_id(request)
             _check_format(request)
             if request.method == "DELETE":
                 return await self._purge(request, [record_id])
@@ -330,8 +364,8 @@ class _Api:
 
         Restoring is allowed without ``--allow-delete``: it destroys nothing.
         """
-        record_id: int = request.path_params["record_id"]
         try:
+            record_id = _path_id(request)
             _check_format(request)
             user = _user(request)
             wanted = _wanted_revisions(request.headers.get("if-match"))
@@ -471,12 +505,15 @@ class _Api:
         if "deleted_objects" in value:
             raise _Reply(400, "deleting through PATCH is not supported")
 
+        # The document already names each entry without a `definition`.
+        named = {problem.path for problem in document.problems}
         definitions = []
         for index, item in enumerate(value["objects"]):
             where = ("objects", index)
             definition = item.get("definition") if isinstance(item, dict) else None
             if not isinstance(definition, dict):
-                problems.append(_shape_problem(where, document))
+                if where not in named:
+                    problems.append(_shape_problem(where, document))
                 continue
             definitions.append(definition)
             problems.extend(
@@ -484,7 +521,7 @@ class _Api:
                     definition, document=document, base_path=(*where, "definition")
                 )
             )
-        _refuse_errors(problems, definitions)
+        _refuse_errors(problems, definitions, many=True)
 
         records = await self._call(
             self.settings.registry.create_many, definitions, owner=user
@@ -553,7 +590,9 @@ class _Api:
         """Return the request body, refusing a body over the limit and non-JSON.
 
         Raises:
-            _Reply: 413 for a body too large, 415 for a type that is not JSON.
+            _Reply: 413 for a body too large, 415 for a type that is not JSON,
+                408 for a body that does not arrive in time, 400 for one the
+                client stopped sending (the connection is closed after both).
         """
         limit = self.settings.max_body
         media_type = request.headers.get("content-type", "").split(";")[0].strip()
@@ -565,18 +604,51 @@ class _Api:
                 f"the body must be JSON (Content-Type: application/json), not "
                 f"{media_type}",
             )
-        too_large = _Reply(413, f"the body is larger than {limit} bytes")
+        too_large = _Reply(
+            413,
+            f"the body is larger than this server's limit of {limit} bytes; "
+            "send less at once",
+            limit=limit,
+        )
         declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise too_large
+        if declared.isascii() and declared.isdigit():
+            announced = _bounded(declared)
+            if announced is None or announced > limit:
+                raise too_large
 
+        seconds = self.settings.body_seconds
         chunks = []
         size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise too_large
-            chunks.append(chunk)
+        try:
+            with anyio.fail_after(seconds):
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > limit:
+                        raise too_large
+                    chunks.append(chunk)
+        except TimeoutError:
+            log.info(
+                "%s %s: the body did not arrive within %g s (%d bytes came); "
+                "the connection is closed",
+                request.method,
+                request.url.path,
+                seconds,
+                size,
+            )
+            raise _Reply(
+                408,
+                f"the body did not arrive within {seconds:g} s",
+                headers={"Connection": "close"},
+            ) from None
+        except ClientDisconnect:
+            log.info(
+                "%s %s: the client went away before the end of the body",
+                request.method,
+                request.url.path,
+            )
+            raise _Reply(
+                400, "the body ended early", headers={"Connection": "close"}
+            ) from None
 
         return b"".join(chunks)
 
@@ -627,8 +699,12 @@ class _Api:
                 500, "the server cannot read its registry file; see its log"
             ) from error
         except RegistryError as error:
+            # Its message names the file and the system's reason: for the log,
+            # never for the client.
             log.error("%s", error)
-            raise _Reply(500, f"the registry failed: {error}") from error
+            raise _Reply(
+                500, "the server cannot use its registry file; see its log"
+            ) from error
 
     def _owned_records(self, user: str) -> list[Record]:
         """Return the live records of ``user``, by id.
@@ -675,6 +751,11 @@ class _Api:
         user: str,
     ) -> Record:
         _check_wanted(current, wanted)
+        if orjson.dumps(definition) == orjson.dumps(current.definition):
+            # Nothing changes: no new revision, so that other clients holding
+            # this one are not told of a change that is none (the app and the
+            # commands skip such saves too).
+            return current
         try:
             return self.settings.registry.update(
                 current.id, definition, base_revision=current.revision, user=user
@@ -691,27 +772,103 @@ def _user(request: Request) -> str:
 def _check_format(request: Request) -> None:
     wanted = request.query_params.get("format")
     if wanted is not None and wanted != "json":
-        raise _Reply(400, f"only JSON is served; format={wanted} is not available")
+        raise _Reply(
+            400, f"only JSON is served; format={_shown(wanted)} is not available"
+        )
+
+
+def _shown(text: str) -> str:
+    """Return a client's value as a message repeats it: cut after a few words."""
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+
+
+class _DigitsConvertor(Convertor[str]):
+    """Matches an id in a path, and leaves it as text.
+
+    Starlette's ``int`` converts it while routing, where an id of thousands of
+    digits fails as a server error; the endpoints read it with :func:`_path_id`.
+    """
+
+    regex = "[0-9]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("procreg_digits", _DigitsConvertor())
+
+
+def _bounded(digits: str) -> int | None:
+    """Return the number that the ASCII ``digits`` write, or ``None`` beyond
+    :data:`MAX_NUMBER` (without converting thousands of digits)."""
+    significant = digits.lstrip("0")
+    if len(significant) > len(str(MAX_NUMBER)):
+        return None
+    value = int(significant or "0")
+
+    return value if value <= MAX_NUMBER else None
+
+
+def _path_id(request: Request) -> int:
+    """Return the id in the request's path.
+
+    Raises:
+        _Reply: 404 for an id beyond :data:`MAX_NUMBER`: no definition has it.
+    """
+    text: str = request.path_params["record_id"]
+    record_id = _bounded(text)
+    if record_id is None:
+        raise _Reply(404, f"no definition {_shown(text)}")
+
+    return record_id
+
+
+def _trash_id(text: str) -> int:
+    """Return one ``?id=`` of a purge.
+
+    Raises:
+        _Reply: 400 when it is not a whole number; 404 beyond :data:`MAX_NUMBER`.
+    """
+    record_id = _whole(text, "id")
+    if record_id is None:
+        raise _Reply(404, f"no definition {_shown(text)} in the trash")
+
+    return record_id
 
 
 def _number(request: Request, name: str, default: int) -> int:
+    """Return the query parameter ``name`` (``limit``, ``offset``), or ``default``.
+
+    Raises:
+        _Reply: 400 when it is not a whole number up to :data:`MAX_NUMBER`.
+    """
     text = request.query_params.get(name)
     if text is None or text == "":
         return default
 
-    return _whole(text, name)
+    number = _whole(text, name)
+    if number is None:
+        raise _Reply(400, f"{name} must be at most {MAX_NUMBER}, not {_shown(text)!r}")
+
+    return number
 
 
-def _whole(text: str, name: str) -> int:
-    """Return the whole number ``text`` of the query parameter ``name``.
+def _whole(text: str, name: str) -> int | None:
+    """Return the whole number ``text`` of the query parameter ``name``;
+    ``None`` when it is beyond :data:`MAX_NUMBER`.
 
     Raises:
-        _Reply: 400 when it is not one.
+        _Reply: 400 when it is not a whole number.
     """
     if not (text.isascii() and text.isdigit()):
-        raise _Reply(400, f"{name} must be a whole number of 0 or more, not {text!r}")
+        raise _Reply(
+            400, f"{name} must be a whole number of 0 or more, not {_shown(text)!r}"
+        )
 
-    return int(text)
+    return _bounded(text)
 
 
 def _object(record: Record) -> dict[str, Any]:
@@ -765,7 +922,8 @@ def _wanted_revisions(header: str | None) -> set[int] | None:
     """Return the revisions an ``If-Match`` header accepts; ``None`` for any.
 
     Raises:
-        _Reply: 400 for a tag that is not a revision.
+        _Reply: 400 for a tag that is not a revision (one beyond
+            :data:`MAX_NUMBER` is none either).
     """
     if header is None or header.strip() == "*":
         return None
@@ -773,13 +931,14 @@ def _wanted_revisions(header: str | None) -> set[int] | None:
     wanted = set()
     for item in header.split(","):
         text = item.strip().removeprefix("W/").strip('"')
-        if not (text.isascii() and text.isdigit()):
+        revision = _bounded(text) if text.isascii() and text.isdigit() else None
+        if revision is None:
             raise _Reply(
                 400,
                 f"If-Match takes the ETag of a definition (its revision, such as "
-                f'"3"), not {item.strip()!r}',
+                f'"3"), not {_shown(item.strip())!r}',
             )
-        wanted.add(int(text))
+        wanted.add(revision)
 
     return wanted
 
@@ -847,24 +1006,32 @@ def _shape_problem(path: tuple[str | int, ...], document: Any) -> Problem:
     )
 
 
-def _refuse_errors(problems: list[Problem], definition: object) -> None:
+def _refuse_errors(
+    problems: list[Problem], definition: object, *, many: bool = False
+) -> None:
     """Answer 400 with every problem when any is an error.
 
-    A definition that orjson cannot write (an integer beyond 64 bits) is
-    refused too, as the registry could not store it.
+    A definition that orjson cannot write (an integer beyond 64 bits, nesting
+    too deep) is refused too, as the registry could not store it. ``many``
+    says the body held several definitions (PATCH on the list).
     """
+    subject = "the definitions have" if many else "the definition has"
     if not has_errors(problems):
         try:
             orjson.dumps(definition)
         except orjson.JSONEncodeError as error:
-            raise _Reply(400, f"the definition cannot be stored: {error}") from error
+            raise _Reply(
+                400,
+                f"{subject} a number beyond 64 bits or nesting too deep to be "
+                "stored; nothing was stored",
+            ) from error
         return
 
     count = sum(problem.severity is Severity.ERROR for problem in problems)
     noun = "error" if count == 1 else "errors"
     raise _Reply(
         400,
-        f"the definition has {count} {noun}; nothing was stored",
+        f"{subject} {count} {noun}; nothing was stored",
         problems=_problems_json(problems),
     )
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from procreg_tui.registry import Registry
-from procreg_tui.server._defaults import DEFAULT_HOST, DEFAULT_MAX_BODY, DEFAULT_PORT
+from procreg_tui.server._defaults import (
+    DEFAULT_BODY_SECONDS,
+    DEFAULT_HOST,
+    DEFAULT_MAX_BODY,
+    DEFAULT_PORT,
+)
 from procreg_tui.server._errors import EXTRA_HINT, ServerError
 from procreg_tui.server._throttle import LoginThrottle
 from procreg_tui.server._users import UserStore
@@ -32,6 +38,8 @@ class ServeOptions:
     access_log: bool = True
     throttle: LoginThrottle | None = None
     """How wrong passwords are limited; ``None`` for a new default one."""
+    body_seconds: float = DEFAULT_BODY_SECONDS
+    """A request body must arrive within this many seconds (else 408)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -106,6 +114,7 @@ def build_server(
     """
     try:
         import uvicorn  # noqa: PLC0415 (an optional extra)
+        from uvicorn.config import LOGGING_CONFIG  # noqa: PLC0415
 
         from procreg_tui.server._api import create_app  # noqa: PLC0415
     except ImportError as error:
@@ -118,11 +127,13 @@ def build_server(
         users,
         allow_delete=options.allow_delete,
         max_body=options.max_body,
+        body_seconds=options.body_seconds,
         throttle=options.throttle,
     )
     config = uvicorn.Config(
         app,
         log_level="info",
+        log_config=_logging_config(LOGGING_CONFIG),
         access_log=options.access_log,
         server_header=False,
         ssl_certfile=options.certfile,
@@ -131,6 +142,17 @@ def build_server(
     )
 
     return uvicorn.Server(config)
+
+
+def _logging_config(uvicorn_config: dict[str, Any]) -> dict[str, Any]:
+    """Return uvicorn's logging set-up with procreg's server messages in it.
+
+    They go where uvicorn's go, in the same form (``INFO:     ...``).
+    """
+    config = copy.deepcopy(uvicorn_config)
+    config["loggers"]["procreg.server"] = {"handlers": ["default"], "level": "INFO"}
+
+    return config
 
 
 def serve(

@@ -292,7 +292,11 @@ def test_oversized_body_gets_413(server: LiveServer) -> None:
 
     assert (reply.status, reply.body) == (
         413,
-        {"error": "the body is larger than 4096 bytes"},
+        {
+            "error": "the body is larger than this server's limit of 4096 bytes; "
+            "send less at once",
+            "limit": 4096,
+        },
     )
     assert Registry.open(server.registry_path).records() == []
 
@@ -358,6 +362,61 @@ def test_bulk_create_is_all_or_nothing(server: LiveServer) -> None:
     assert bad.status == 400
     assert [p["path"] for p in bad.body["problems"]] == ["$.objects[1].definition"]
     assert len(Registry.open(server.registry_path).records()) == 2
+
+
+def test_bulk_create_names_each_problem_once(server: LiveServer) -> None:
+    """Entries that are not {"definition": {...}} are each reported once, and
+    the count is of the problems listed."""
+    reply = server.request(
+        "PATCH",
+        API,
+        raw=b'{"objects": [{"definition": {"exec": "/ok"}}, '
+        b'{"definition": {"argv": 1}}, "x", {"definitio": {}}, {"definition": 5}]}',
+    )
+
+    assert reply.status == 400
+    assert reply.body["error"] == "the definitions have 5 errors; nothing was stored"
+    assert [(p["path"], p["code"]) for p in reply.body["problems"]] == [
+        ("$.objects[2]", "not-a-definition"),
+        ("$.objects[3]", "not-a-definition"),
+        ("$.objects[1].definition", "schema-required"),
+        ("$.objects[1].definition.argv", "schema-type"),
+        ("$.objects[4]", "not-a-definition"),
+    ]
+    assert Registry.open(server.registry_path).records() == []
+
+
+def test_changes_that_change_nothing_keep_the_revision(server: LiveServer) -> None:
+    """PUT of the stored definition and an empty merge patch answer 200 with the
+    same revision and ETag, and store nothing; a real change still counts."""
+    identifier = _create(server, {"exec": "/bin/sort", "argv": ["-r"]})
+    address = f"/api/process_definition/{identifier}/"
+
+    same = server.request(
+        "PUT",
+        address,
+        {"definition": {"exec": "/bin/sort", "argv": ["-r"]}},
+        headers={"If-Match": '"1"'},
+    )
+    empty = server.request("PATCH", address, {"definition": {}})
+    restated = server.request("PATCH", address, {"definition": {"argv": ["-r"]}})
+    reordered = server.request(
+        "PUT", address, {"definition": {"argv": ["-r"], "exec": "/bin/sort"}}
+    )
+
+    assert [
+        (a.status, a.headers["etag"], a.body["revision"])
+        for a in (same, empty, restated)
+    ] == [(200, '"1"', 1)] * 3
+    assert (reordered.status, reordered.body["revision"]) == (200, 2)
+    assert Registry.open(server.registry_path).get(identifier).revision == 2
+    stale = server.request(
+        "PUT",
+        address,
+        {"definition": {"argv": ["-r"], "exec": "/bin/sort"}},
+        headers={"If-Match": '"1"'},
+    )
+    assert stale.status == 412
 
 
 def test_shares_the_registry_file_with_local_processes(server: LiveServer) -> None:
