@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from procreg_tui._helptext import HelpFormatter
 from procreg_tui.registry import open_registry, resolve_path
-from procreg_tui.server._defaults import DEFAULT_HOST, DEFAULT_MAX_BODY, DEFAULT_PORT
+from procreg_tui.server._defaults import (
+    DEFAULT_BODY_SECONDS,
+    DEFAULT_HOST,
+    DEFAULT_MAX_BODY,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_PORT,
+)
 from procreg_tui.server._errors import ServerError
 
 if TYPE_CHECKING:
@@ -153,6 +159,29 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         metavar="BYTES",
         help="refuse request bodies larger than this (default: 1 MiB)",
     )
+    parser.add_argument(
+        "--body-timeout",
+        type=_seconds,
+        default=DEFAULT_BODY_SECONDS,
+        metavar="SECONDS",
+        help="refuse (408) a request body that takes longer to arrive "
+        f"(default: {DEFAULT_BODY_SECONDS:g})",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=_count,
+        default=DEFAULT_MAX_CONNECTIONS,
+        metavar="N",
+        help="answer 503 to requests while this many connections are open "
+        f"(default: {DEFAULT_MAX_CONNECTIONS})",
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRESSES",
+        help="believe X-Forwarded-For and X-Forwarded-Proto from these proxies "
+        "(comma-separated addresses or networks; '*' for any); by default "
+        "nobody's, so the address a request comes from is the client's",
+    )
     parser.add_argument("--certfile", type=Path, help="TLS certificate (PEM)")
     parser.add_argument("--keyfile", type=Path, help="TLS private key (PEM)")
     parser.add_argument(
@@ -178,9 +207,25 @@ def _port(text: str) -> int:
 
 
 def _size(text: str) -> int:
-    if text.isdigit() and int(text) > 0:
+    if text.isascii() and text.isdigit() and len(text) < 19 and int(text) > 0:
         return int(text)
     raise argparse.ArgumentTypeError(f"{text!r} is not a number of bytes")
+
+
+def _count(text: str) -> int:
+    if text.isascii() and text.isdigit() and len(text) < 10 and int(text) > 0:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"{text!r} is not a number of 1 or more")
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if 0 < seconds < 10**6:
+        return seconds
+    raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds")
 
 
 def _user_store(context: CommandContext) -> UserStore:
@@ -218,6 +263,9 @@ def serve_command(context: CommandContext) -> int:
                 certfile=options.certfile,
                 keyfile=options.keyfile,
                 access_log=not options.no_access_log,
+                body_seconds=options.body_timeout,
+                max_connections=options.max_connections,
+                forwarded_allow_ips=options.forwarded_allow_ips,
             ),
             tell=context.tell,
         )

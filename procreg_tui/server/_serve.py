@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import os
 import socket
-from collections.abc import Callable
+import ssl
+import stat
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +19,10 @@ from procreg_tui.server._defaults import (
     DEFAULT_BODY_SECONDS,
     DEFAULT_HOST,
     DEFAULT_MAX_BODY,
+    DEFAULT_MAX_CONNECTIONS,
     DEFAULT_PORT,
+    HEADER_BYTES,
+    KEEP_ALIVE_SECONDS,
 )
 from procreg_tui.server._errors import EXTRA_HINT, ServerError
 from procreg_tui.server._throttle import LoginThrottle
@@ -40,6 +47,12 @@ class ServeOptions:
     """How wrong passwords are limited; ``None`` for a new default one."""
     body_seconds: float = DEFAULT_BODY_SECONDS
     """A request body must arrive within this many seconds (else 408)."""
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    """Requests that arrive while this many connections are open get 503."""
+    forwarded_allow_ips: str | None = None
+    """The proxies whose ``X-Forwarded-For`` and ``-Proto`` are believed
+    (comma-separated addresses or networks, ``*`` for any); ``None`` believes
+    nobody's: the address a request comes from is the client's."""
 
 
 def is_loopback(host: str) -> bool:
@@ -108,9 +121,14 @@ def build_server(
 ) -> uvicorn.Server:
     """Return the uvicorn server of the HTTP API, not yet started.
 
+    What uvicorn can bound is bounded: the size of the request line and
+    headers, idle kept-alive connections, the open connections, and (in the
+    app) the size of a body and the time it takes to arrive. uvicorn has no
+    deadline for headers that stop coming (the README says so).
+
     Raises:
-        ServerError: the server extra is not installed, or only one of the
-            certificate and key files is given.
+        ServerError: the server extra is not installed, only one of the
+            certificate and key files is given, or they cannot be used.
     """
     try:
         import uvicorn  # noqa: PLC0415 (an optional extra)
@@ -121,6 +139,9 @@ def build_server(
         raise ServerError(f"procreg serve needs a web server; {EXTRA_HINT}") from error
     if (options.certfile is None) != (options.keyfile is None):
         raise ServerError("TLS needs both --certfile and --keyfile")
+    for role, path in (("certificate", options.certfile), ("key", options.keyfile)):
+        if path is not None:
+            _check_readable(path, f"the TLS {role}")
 
     app = create_app(
         registry,
@@ -130,18 +151,50 @@ def build_server(
         body_seconds=options.body_seconds,
         throttle=options.throttle,
     )
+    trusted = options.forwarded_allow_ips
     config = uvicorn.Config(
         app,
+        http="h11",
         log_level="info",
         log_config=_logging_config(LOGGING_CONFIG),
         access_log=options.access_log,
         server_header=False,
+        proxy_headers=trusted is not None,
+        forwarded_allow_ips=trusted,
+        limit_concurrency=options.max_connections,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        h11_max_incomplete_event_size=HEADER_BYTES,
         ssl_certfile=options.certfile,
         ssl_keyfile=options.keyfile,
         lifespan="off",
     )
+    # Loaded now, so that a certificate that cannot be used is told before
+    # "serving"; uvicorn does not load it again.
+    try:
+        config.load()
+    except ssl.SSLError as error:
+        detail = f" ({error.reason})" if error.reason else ""
+        raise ServerError(
+            f"cannot use {options.certfile} and {options.keyfile} for TLS: they "
+            f"must be a PEM certificate and its private key{detail}"
+        ) from error
 
     return uvicorn.Server(config)
+
+
+def _check_readable(path: Path, what: str) -> None:
+    """Refuse a file that cannot be read, naming it.
+
+    Raises:
+        ServerError: it is missing, a directory, or unreadable.
+    """
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as error:
+        raise ServerError(
+            f"cannot read {what} {path}: {error.strerror or error}"
+        ) from error
 
 
 def _logging_config(uvicorn_config: dict[str, Any]) -> dict[str, Any]:
@@ -167,6 +220,10 @@ def serve(
     A bind that other machines can reach without TLS is warned about, as basic
     auth then sends passwords in the clear.
 
+    A users file or registry file that other users may read is warned about;
+    a registry file created while serving is readable by its owner only, as
+    the users file is (it holds every user's definitions).
+
     Raises:
         ServerError: the extra is missing or the address cannot be bound.
     """
@@ -174,9 +231,13 @@ def serve(
     listener = bind(options.host, options.port)
     tls = options.certfile is not None
 
-    warning = exposure_warning(options.host, tls=tls)
-    if warning is not None:
-        tell(warning)
+    for warning in (
+        exposure_warning(options.host, tls=tls),
+        readable_warning(users.path, "the password hashes", group=True),
+        readable_warning(registry.path, "every user's definitions", group=False),
+    ):
+        if warning is not None:
+            tell(warning)
     if not users.names():
         tell(
             f"warning: no users yet in {users.path}; every request will be refused "
@@ -188,7 +249,8 @@ def serve(
         f"process_definition/ ({deletes}; Ctrl-C stops)"
     )
     try:
-        server.run(sockets=[listener])
+        with _private_new_files():
+            server.run(sockets=[listener])
     except KeyboardInterrupt:
         # uvicorn shuts down on Ctrl-C and then raises the signal again for
         # the caller; the shutdown is done, so that is the normal end.
@@ -196,3 +258,41 @@ def serve(
     finally:
         listener.close()
     tell("stopped")
+
+
+def readable_warning(path: Path, holding: str, *, group: bool) -> str | None:
+    """Return the warning for a file that others may read, or ``None``.
+
+    ``holding`` says what it holds; ``group`` counts the file's group as
+    others too (the users file; a registry is often shared with a group on
+    purpose, so only a file anyone may read is warned about).
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    others = stat.S_IROTH | (stat.S_IRGRP if group else 0)
+    if not mode & others:
+        return None
+    who = "other users" if group else "every user of this machine"
+    mask = "go-rwx" if group else "o-rwx"
+
+    return (
+        f"warning: {path} may be read by {who}, and it holds {holding}; "
+        f"run 'chmod {mask} {path}'"
+    )
+
+
+@contextmanager
+def _private_new_files() -> Iterator[None]:
+    """Create files readable by their owner only while the block runs.
+
+    The registry file keeps the mode it has; one that serving creates gets
+    mode 600, as the users file has. The umask is the process's, and serving
+    is all this process does meanwhile.
+    """
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)

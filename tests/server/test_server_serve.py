@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import procreg
+from cli_helpers import process_environment, procreg
+from server_harness import API, PASSWORDS, LiveServer
 
-from procreg_tui.server import exposure_warning, is_loopback
+from procreg_tui.server import ServeOptions, UserStore, exposure_warning, is_loopback
+from procreg_tui.server._serve import readable_warning
 
 
 @pytest.mark.parametrize(
@@ -92,3 +97,136 @@ def test_headless_commands_load_no_web_framework(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.stdout == "0 []\n"
+
+
+def test_serve_names_a_tls_file_it_cannot_use(tmp_path: Path) -> None:
+    """A missing certificate or key is named before anything is served; files
+    that are not PEM are named too."""
+    db = str(tmp_path / "registry.json")
+    certificate = tmp_path / "cert.pem"
+    key = tmp_path / "key.pem"
+
+    def serve(*tls: Path) -> tuple[int, str]:
+        options = ["--certfile", str(tls[0]), "--keyfile", str(tls[1])]
+        outcome = procreg("--db", db, "serve", "--port", "0", *options)
+        return outcome.status, outcome.stderr
+
+    assert serve(certificate, key) == (
+        1,
+        f"procreg: cannot read the TLS certificate {certificate}: No such file or "
+        "directory\n",
+    )
+    certificate.write_text("not a certificate\n")
+    assert serve(certificate, key) == (
+        1,
+        f"procreg: cannot read the TLS key {key}: No such file or directory\n",
+    )
+    key.write_text("not a key\n")
+    assert serve(certificate, key) == (
+        1,
+        f"procreg: cannot use {certificate} and {key} for TLS: they must be a PEM "
+        "certificate and its private key\n",
+    )
+    assert serve(tmp_path, key) == (
+        1,
+        f"procreg: cannot read the TLS certificate {tmp_path}: Is a directory\n",
+    )
+
+
+def test_files_others_may_read_are_warned_about(tmp_path: Path) -> None:
+    """A users file readable by the group or others, and a registry readable by
+    everyone, get a warning each; owner-only files and a group-shared registry
+    none."""
+    users = tmp_path / "registry.users.json"
+    registry = tmp_path / "registry.json"
+    for path in (users, registry):
+        path.write_text("{}")
+
+    users.chmod(0o640)
+    registry.chmod(0o644)
+    assert readable_warning(users, "the password hashes", group=True) == (
+        f"warning: {users} may be read by other users, and it holds the password "
+        f"hashes; run 'chmod go-rwx {users}'"
+    )
+    assert readable_warning(registry, "every user's definitions", group=False) == (
+        f"warning: {registry} may be read by every user of this machine, and it "
+        f"holds every user's definitions; run 'chmod o-rwx {registry}'"
+    )
+
+    users.chmod(0o600)
+    registry.chmod(0o640)
+    assert readable_warning(users, "the password hashes", group=True) is None
+    assert readable_warning(registry, "every user's definitions", group=False) is None
+    assert readable_warning(tmp_path / "missing", "x", group=True) is None
+
+
+def test_serve_warns_on_start_and_creates_the_registry_owner_only(
+    tmp_path: Path,
+) -> None:
+    """serve warns about a users file others may read, and the registry file its
+    first change creates has mode 600, as the users file."""
+    db = tmp_path / "registry.json"
+    users = tmp_path / "registry.users.json"
+    UserStore(users).add("alice", PASSWORDS["alice"])
+    users.chmod(0o644)
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "procreg_tui", "--db", str(db), "serve", "--port", "0"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**process_environment(), "HOME": str(tmp_path)},
+    )
+    try:
+        assert server.stderr is not None
+        warning = server.stderr.readline()
+        serving = server.stderr.readline()
+        found = re.search(r"127\.0\.0\.1:(\d+)/", serving)
+        assert found, serving
+        live = LiveServer("", int(found.group(1)), db, UserStore(users))
+        created = live.request("POST", API, {"definition": {"exec": "/bin/true"}})
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=60)
+
+    assert warning == (
+        f"procreg: warning: {users} may be read by other users, and it holds the "
+        f"password hashes; run 'chmod go-rwx {users}'\n"
+    )
+    assert created.status == 201
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+def test_serve_options_reach_the_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--forwarded-allow-ips, --max-connections and --body-timeout are handed
+    to the server as given; by default no proxy is believed."""
+    import procreg_tui.server._serve as serving  # noqa: PLC0415
+
+    seen: list[ServeOptions] = []
+    monkeypatch.setattr(
+        serving, "serve", lambda registry, users, options, tell: seen.append(options)
+    )
+    db = str(tmp_path / "registry.json")
+
+    assert procreg("--db", db, "serve").status == 0
+    given = procreg(
+        "--db",
+        db,
+        "serve",
+        "--forwarded-allow-ips",
+        "10.0.0.1,10.0.0.2",
+        "--max-connections",
+        "20",
+        "--body-timeout",
+        "2.5",
+    )
+    assert given.status == 0
+    assert [
+        (o.forwarded_allow_ips, o.max_connections, o.body_seconds) for o in seen
+    ] == [(None, 500, 30.0), ("10.0.0.1,10.0.0.2", 20, 2.5)]
+    refused = procreg("--db", db, "serve", "--body-timeout", "0")
+    assert refused.status == 2
+    assert "argument --body-timeout: '0' is not a number of seconds" in refused.stderr

@@ -177,3 +177,56 @@ def _wrong(name: str) -> dict[str, str]:
     """Return an Authorization header for ``name`` with a wrong password."""
     token = base64.b64encode(f"{name}:wrong".encode()).decode()
     return {"Authorization": f"Basic {token}"}
+
+
+def _spoofed_guesses(server: LiveServer) -> list[int]:
+    """Return the statuses of 25 wrong logins under 25 names, each claiming to
+    come from another address through X-Forwarded-For."""
+    return [
+        server.request(
+            "GET",
+            API,
+            user=None,
+            headers={**_wrong(f"y{number}"), "X-Forwarded-For": f"10.0.0.{number}"},
+        ).status
+        for number in range(25)
+    ]
+
+
+def test_forwarded_addresses_are_not_believed_by_default(frozen: LiveServer) -> None:
+    """A local client cannot get a fresh address bucket per request by sending
+    X-Forwarded-For: the twenty-first guess from it gets 429; nor does
+    X-Forwarded-Proto change the scheme of Location."""
+    created = frozen.request(
+        "POST",
+        API,
+        {"definition": {"exec": "/bin/true"}},
+        user="alice",
+        headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.0.0.1"},
+    )
+    assert created.headers["location"] == f"{frozen.url}{API}1/"
+
+    assert _spoofed_guesses(frozen) == [401] * 20 + [429] * 5
+
+
+def test_forwarded_addresses_of_a_named_proxy_are_believed(
+    registry_path: Path, tmp_path: Path
+) -> None:
+    """With --forwarded-allow-ips naming the proxy, each forwarded client
+    address has its own bucket and X-Forwarded-Proto sets Location's scheme."""
+    throttle = LoginThrottle(clock=Clock())
+    users = make_users(tmp_path / "registry.users.json")
+    with running_server(
+        registry_path, users, throttle=throttle, forwarded_allow_ips="127.0.0.1"
+    ) as server:
+        statuses = _spoofed_guesses(server)
+        created = server.request(
+            "POST",
+            API,
+            {"definition": {"exec": "/bin/true"}},
+            user="alice",
+            headers={"X-Forwarded-Proto": "https", "Host": "registry.example"},
+        )
+
+    assert statuses == [401] * 25
+    assert created.headers["location"] == f"https://registry.example{API}1/"
