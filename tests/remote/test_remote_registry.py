@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -289,3 +292,198 @@ def test_restore_and_purge_refusals(
         _alice(server).purge()
     assert (refused.value.status, refused.value.retryable) == (405, False)
     assert [r.id for r in Registry.open(server.registry_path).trash()] == [2]
+
+
+Answering = Callable[[socket.socket], None]
+"""What a fake server does with a connection once the request came."""
+
+
+@contextmanager
+def _fake_server(answering: Answering) -> Iterator[str]:
+    """Run a server on loopback that treats each request with ``answering``;
+    yield its URL."""
+    listener = socket.socket()
+    listener.bind((LOOPBACK, 0))
+    listener.listen(8)
+    listener.settimeout(0.05)
+    done = threading.Event()
+
+    def treat(connection: socket.socket) -> None:
+        with connection:
+            connection.settimeout(5)
+            with suppress(OSError):
+                connection.recv(65536)
+                answering(connection)
+
+    def accept() -> None:
+        while not done.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=treat, args=(connection,), daemon=True).start()
+
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
+    try:
+        yield f"http://{LOOPBACK}:{listener.getsockname()[1]}"
+    finally:
+        done.set()
+        acceptor.join(timeout=5)
+        listener.close()
+
+
+def _canned(answer: bytes) -> Answering:
+    return lambda connection: connection.sendall(answer)
+
+
+def _trickle(connection: socket.socket) -> None:
+    """Send a whole answer, one byte every 50 ms (7 s in all)."""
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b" " * 100
+    for byte in answer:
+        connection.sendall(bytes([byte]))
+        time.sleep(0.05)
+
+
+def test_a_trickling_server_is_given_up_on_at_the_deadline() -> None:
+    """A server sending a byte now and then, each sooner than the timeout, is
+    given up on when the request's whole time is over."""
+    with _fake_server(_trickle) as url:
+        remote = RemoteRegistry.connect(url, "alice", "x", timeout=0.5)
+        started = time.monotonic()
+        with pytest.raises(RemoteError) as caught:
+            remote.records()
+        took = time.monotonic() - started
+
+    assert (
+        str(caught.value)
+        == f"cannot reach the registry at {url}: no answer within 0.5 s"
+    )
+    assert (caught.value.unreachable, caught.value.retryable) == (True, True)
+    assert took < 3
+
+
+def test_closing_stops_a_request_on_its_way() -> None:
+    """close() from another thread ends a request waiting on a silent server at
+    once, instead of when its time is over, so that quitting never waits."""
+    with _fake_server(lambda connection: time.sleep(30)) as url:
+        remote = RemoteRegistry.connect(url, "alice", "x", timeout=60)
+        failures: list[BaseException] = []
+
+        def read() -> None:
+            try:
+                remote.records()
+            except RemoteError as error:
+                failures.append(error)
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        remote.close()
+        reader.join(timeout=10)
+        took = time.monotonic() - started
+
+    assert not reader.is_alive()
+    assert took < 2
+    assert [str(error) for error in failures] == [
+        f"cannot reach the registry at {url}: the request was stopped, as the "
+        "registry was closed"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (
+            b"HTTP/1.1 301 Moved Permanently\r\nLocation: https://registry.example/\r\n"
+            b"Content-Type: text/html\r\nContent-Length: 18\r\n\r\n<html>Moved</html>",
+            "answered 301, a redirect to https://registry.example/; procreg does not "
+            "follow redirects: if the registry is there, give that address with "
+            "--remote",
+        ),
+        (
+            b"HTTP/1.1 308 Permanent Redirect\r\nLocation: /v2/api/process_definition/"
+            b"\r\nContent-Length: 0\r\n\r\n",
+            "answered 308, a redirect to {url}/v2/api/process_definition/; procreg "
+            "does not follow redirects: if the registry is there, give that address "
+            "with --remote",
+        ),
+        (
+            b"HTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n",
+            "answered 302, a redirect that does not say where to; is that address a "
+            "procreg registry?",
+        ),
+        (
+            b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\n"
+            b"Content-Length: 30\r\n\r\n<h1>Internal Server Error</h1>",
+            "answered 502 Bad Gateway from something in between (a proxy or "
+            "gateway), not from procreg: the registry behind it is down or does not "
+            "answer; try again later",
+        ),
+        (
+            b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+            b"Content-Length: 19\r\n\r\nService Unavailable",
+            "answered 503 Service Unavailable without procreg's JSON: it, or a proxy "
+            "in front of it, is overloaded or down; try again later",
+        ),
+        (
+            b"HTTP/1.1 413 Request Entity Too Large\r\nContent-Type: text/html\r\n"
+            b"Content-Length: 6\r\n\r\n<html>",
+            "answered 413 Request Entity Too Large from something in between (a "
+            "proxy): the request is larger than it lets through; send less at once",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 6\r\n\r\n"
+            b"<html>",
+            "answered 200 with something that is not JSON; is that address a procreg "
+            "registry?",
+        ),
+    ],
+    ids=["301", "308-relative", "302-nowhere", "502", "503", "413", "200-html"],
+)
+def test_answers_not_from_procreg_are_named_for_what_they_are(
+    answer: bytes, message: str
+) -> None:
+    """Redirects say where they point; a proxy's 502 or 413 says it comes from
+    something in between."""
+    with _fake_server(_canned(answer)) as url, pytest.raises(RemoteError) as caught:
+        RemoteRegistry.connect(url, "alice", "x").records()
+
+    status = int(answer.split(b" ")[1])
+    assert str(caught.value) == f"the registry at {url} " + message.format(url=url)
+    assert caught.value.status == status
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "http://127.0.0.1:99999",
+            "'http://127.0.0.1:99999' has port 99999; a port is 1 to 65535",
+        ),
+        (
+            "http://127.0.0.1:0/",
+            "'http://127.0.0.1:0/' has port 0; a port is 1 to 65535",
+        ),
+        (
+            "http://127.0.0.1:x8/",
+            "'http://127.0.0.1:x8/' has a port that is not a number",
+        ),
+        (
+            "http://alice@127.0.0.1:8000",
+            "the address gives a user name before the host, which procreg does not "
+            "take from there (a command line is seen by other users): give --user "
+            "alice, and the password in PROCREG_PASSWORD, ~/.netrc or at the prompt",
+        ),
+    ],
+)
+def test_addresses_with_a_wrong_port_or_a_user_are_refused(
+    url: str, message: str
+) -> None:
+    """A port out of range is told as such; a user name in the address points
+    to --user."""
+    with pytest.raises(RemoteError) as caught:
+        Address.parse(url)
+
+    assert str(caught.value) == message
