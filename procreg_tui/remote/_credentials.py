@@ -29,18 +29,11 @@ def _netrc_entry(host: str, environ: Mapping[str, str]) -> tuple[str, str] | Non
     """Return the login and password that the netrc file gives ``host``.
 
     Raises:
-        RemoteError: the file cannot be parsed, or others may read it.
+        RemoteError: the file cannot be read or parsed.
     """
     path = netrc_path(environ)
-    try:
-        mode = path.stat().st_mode
-    except OSError:
+    if not path.exists():
         return None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise RemoteError(
-            f"{path} may be read by other users, so procreg does not take "
-            f"passwords from it; run 'chmod 600 {path}'"
-        )
     import netrc  # noqa: PLC0415 (only when a netrc file exists)
 
     try:
@@ -54,6 +47,23 @@ def _netrc_entry(host: str, environ: Mapping[str, str]) -> tuple[str, str] | Non
 
     login, _, password = entry
     return (login, password or "") if login else None
+
+
+def _check_private(path: Path) -> None:
+    """Refuse to take a password from ``path`` when others may read it.
+
+    Raises:
+        RemoteError: its group or others may read or change it.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        raise RemoteError(f"cannot read {path}: {error.strerror}") from error
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise RemoteError(
+            f"{path} may be read by other users, so procreg does not take "
+            f"passwords from it; run 'chmod 600 {path}'"
+        )
 
 
 def credentials(
@@ -70,10 +80,18 @@ def credentials(
     password when the netrc login is that user, else what ``ask`` gets from
     the person at the terminal (``None`` when there is no terminal).
 
+    The netrc file is read only when the name or the password is still
+    missing, and a password is taken from it only when others cannot read it.
+
     Raises:
-        RemoteError: no user name or no password can be found.
+        RemoteError: no user name or no password can be found, or the netrc
+            file that would give the password is not private.
     """
     name = user or environ.get(USER_VARIABLE) or None
+    password = environ.get(PASSWORD_VARIABLE)
+    if name is not None and password is not None:
+        return name, password
+
     entry = _netrc_entry(host, environ)
     if name is None and entry is not None:
         name = entry[0]
@@ -83,8 +101,8 @@ def credentials(
             f"'machine {host} login NAME password ...' line to ~/.netrc"
         )
 
-    password = environ.get(PASSWORD_VARIABLE)
     if password is None and entry is not None and entry[0] == name and entry[1]:
+        _check_private(netrc_path(environ))
         password = entry[1]
     if password is None and ask is not None:
         password = ask(f"Password for {name} at {host}: ")

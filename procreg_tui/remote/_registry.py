@@ -166,6 +166,8 @@ class RemoteRegistry(Registry):
         if not objects:
             return []
         answer = self._transport.request("PATCH", "", body={"objects": objects})
+        if answer.status == 413:
+            raise self._too_many(answer, len(objects))
         body = self._expect(answer, 201).body
         stored = body.get("objects") if isinstance(body, dict) else None
         if not isinstance(stored, list):
@@ -376,6 +378,26 @@ class RemoteRegistry(Registry):
             message += " (a failure on the server; its log says more)"
 
         raise RemoteError(message, answer.status)
+
+    def _too_many(self, answer: Answer, count: int) -> RemoteError:
+        """Return the error of definitions stored at once that are too large.
+
+        They go in one request, so that they are stored all or none; the
+        server's limit on a request is what it allows at once.
+        """
+        limit = answer.body.get("limit") if isinstance(answer.body, dict) else None
+        largest = (
+            f"its limit of {limit} bytes" if isinstance(limit, int) else "its limit"
+        )
+        noun = "definition" if count == 1 else "definitions"
+
+        return RemoteError(
+            f"the registry at {self.url} refused {count} {noun} at once: together "
+            f"they are larger than {largest} for one request (serve --max-body); "
+            "store them in smaller parts, such as a few files per import; "
+            "nothing was stored",
+            answer.status,
+        )
 
     def _odd(self, answer: Answer) -> RemoteError:
         return RemoteError(

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 from cli_helpers import Outcome, procreg
-from server_harness import PASSWORDS, LiveServer
+from server_harness import PASSWORDS, LiveServer, running_server
 
 from procreg_tui.registry import Registry
+from procreg_tui.server import UserStore
 
 TR = {"exec": "/usr/bin/tr", "argv": ["-d", "x"], "process_type": "single"}
 
@@ -250,3 +251,97 @@ def test_db_and_remote_together_are_refused(
         "procreg list: give either --db or --remote, not both",
         "Run 'procreg list --help' for the options and examples.",
     ]
+
+
+def test_a_netrc_others_may_read_is_refused_only_when_its_password_is_used(
+    server: LiveServer, tmp_path: Path
+) -> None:
+    """With --user and PROCREG_PASSWORD, or with no entry for the host, a netrc
+    file others may read is not in the way; its name alone may be used."""
+    home = tmp_path / "home"
+    home.mkdir()
+    netrc = home / ".netrc"
+    netrc.write_text("machine other.host login x password y\n")
+    netrc.chmod(0o644)
+    with Registry.open(server.registry_path) as registry:
+        registry.create({"exec": "/bin/alice"}, owner="alice")
+    env = {"HOME": str(home), "PROCREG_PASSWORD": PASSWORDS["alice"]}
+
+    explicit = procreg("--remote", server.url, "--user", "alice", "list", environ=env)
+    assert (explicit.status, explicit.stdout, explicit.stderr) == (
+        0,
+        "1  alice  -  -  ok\n",
+        "",
+    )
+
+    netrc.write_text("machine 127.0.0.1 login alice password alice-secret\n")
+    netrc.chmod(0o644)
+    named = procreg("--remote", server.url, "list", environ=env)
+    assert (named.status, named.stdout) == (0, "1  alice  -  -  ok\n")
+    taken = procreg("--remote", server.url, "list", environ={"HOME": str(home)})
+    assert (taken.status, taken.stderr) == (
+        1,
+        f"procreg: {netrc} may be read by other users, so procreg does not take "
+        f"passwords from it; run 'chmod 600 {netrc}'\n",
+    )
+
+
+def test_a_netrc_that_is_a_folder_is_said_to_be_one(
+    server: LiveServer, tmp_path: Path
+) -> None:
+    """NETRC naming a folder is reported as unreadable, not as readable by others."""
+    folder = tmp_path / "folder"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    outcome = procreg(
+        "--remote",
+        server.url,
+        "list",
+        environ={"HOME": str(tmp_path), "NETRC": str(folder)},
+    )
+
+    assert (outcome.status, outcome.stderr) == (
+        1,
+        f"procreg: cannot read {folder}: Is a directory\n",
+    )
+
+
+def test_user_and_password_in_the_address_are_refused(
+    server: LiveServer, tmp_path: Path
+) -> None:
+    """http://alice:secret@host is a wrong command line, saying where the name
+    and password go, without repeating the password."""
+    address = server.url.replace("http://", "http://alice:topsecret@")
+
+    outcome = procreg("--remote", address, "list", environ={"HOME": str(tmp_path)})
+
+    assert outcome.status == 2
+    assert outcome.stderr.splitlines()[-2] == (
+        "procreg list: argument --remote: the address gives a user name and "
+        "password before the host, which procreg does not take from there (a "
+        "command line is seen by other users): give --user alice, and the "
+        "password in PROCREG_PASSWORD, ~/.netrc or at the prompt"
+    )
+    assert "topsecret" not in outcome.stderr
+
+
+def test_an_import_over_the_servers_limit_says_to_split_it(
+    registry_path: Path, users: UserStore, alice_env: dict[str, str], tmp_path: Path
+) -> None:
+    """An import larger than serve --max-body is refused in one line that gives
+    the limit and says to import in smaller parts; nothing is stored."""
+    jobs = tmp_path / "jobs.json"
+    jobs.write_text(
+        json.dumps([{"exec": "/bin/bulk", "argv": ["x" * 600]} for _ in range(5)])
+    )
+    with running_server(registry_path, users, max_body=2048) as server:
+        outcome = _remote(server, "import", str(jobs), env=alice_env)
+
+    assert outcome.status == 1
+    assert outcome.stderr.splitlines()[-1] == (
+        f"procreg: the registry at {server.url} refused 5 definitions at once: "
+        "together they are larger than its limit of 2048 bytes for one request "
+        "(serve --max-body); store them in smaller parts, such as a few files per "
+        "import; nothing was stored"
+    )
+    assert Registry.open(registry_path).records() == []
