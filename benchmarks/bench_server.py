@@ -71,8 +71,15 @@ def _trivial_server() -> None:
     app = Starlette(routes=[Route("/", hello)])
     listener = bind(LOOPBACK, 0)
     print(f"port {listener.getsockname()[1]}", file=sys.stderr, flush=True)
+    # As procreg serve configures uvicorn: h11, no forwarded headers.
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, server_header=False, lifespan="off"
+        app,
+        http="h11",
+        proxy_headers=False,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        lifespan="off",
     )
     uvicorn.Server(config).run(sockets=[listener])
 
@@ -87,11 +94,17 @@ def _start(command: list[str], pattern: str) -> tuple[subprocess.Popen[str], int
         text=True,
     )
     assert process.stderr is not None
-    line = process.stderr.readline()
-    found = re.search(pattern, line)
+    # Warnings (such as about a file others may read) come before the address.
+    lines = []
+    found = None
+    while found is None and len(lines) < 10:
+        lines.append(process.stderr.readline())
+        found = re.search(pattern, lines[-1])
+        if not lines[-1]:
+            break
     if not found:
         process.kill()
-        raise SystemExit(f"the server did not start: {line!r}")
+        raise SystemExit(f"the server did not start: {''.join(lines)!r}")
     # Keep reading its log so a full pipe never blocks it.
     threading.Thread(target=process.stderr.read, daemon=True).start()
     return process, int(found.group(1))
