@@ -287,12 +287,14 @@ def users_command(context: CommandContext) -> int:
             for name in store.names():
                 context.write(name)
             return _OK
-        name = check_name(options.name)
         if options.users_action == "remove":
-            store.remove(name)
-            context.tell(f"removed the user {name} from {store.path}")
+            # Not checked: a name added to the file by hand that could not
+            # be added here must still be removable.
+            store.remove(options.name)
+            context.tell(f"removed the user {options.name} from {store.path}")
             return _OK
 
+        name = check_name(options.name)
         password = _new_password(context, name)
         if password is None:
             return _USAGE

@@ -149,3 +149,23 @@ def test_a_remembered_password_never_lets_another_in(tmp_path: Path) -> None:
         False,
         True,
     )
+
+
+def test_a_name_added_by_hand_that_add_refuses_can_be_removed(tmp_path: Path) -> None:
+    """A user written into the file by hand under a name 'users add' refuses is
+    listed, and 'users remove' takes it out."""
+    db = str(tmp_path / "registry.json")
+    path = tmp_path / "registry.users.json"
+    UserStore(path).add("ivan", "pw")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["users"]["we:ird"] = document["users"]["ivan"]
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+    assert procreg("--db", db, "users", "list").stdout == "ivan\nwe:ird\n"
+    removed = procreg("--db", db, "users", "remove", "we:ird")
+
+    assert (removed.status, removed.stderr) == (
+        0,
+        f"procreg: removed the user we:ird from {path}\n",
+    )
+    assert procreg("--db", db, "users", "list").stdout == "ivan\n"
