@@ -3,9 +3,15 @@
 Every password that is not already known to be right costs one slow Argon2
 hash. Each such attempt takes a token from the bucket of the client's address
 and from the bucket of the user name it tries; a right password gives both
-tokens back, so people who type their password right are never held up. Once
-either bucket is empty, further attempts are refused before any hashing, until
-tokens have trickled back in. This module needs only the standard library.
+tokens back, so people who type their password right are not held up by their
+own tries. Once either bucket is empty, further attempts are refused before
+any hashing, until tokens have trickled back in.
+
+That includes a right password the server has not checked before, while its
+name or address is being guessed at: it cannot be told from a guess without
+the hash the limit is there to spare. Passwords checked before are let in
+without asking the throttle (``UserStore.remembered``). This module needs only
+the standard library.
 """
 
 from __future__ import annotations
