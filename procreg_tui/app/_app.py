@@ -1754,8 +1754,7 @@ class ProcregApp(App[int]):
     async def action_quit(self) -> None:
         """Quit; ask first when there are unsaved edits."""
         if not self._drafts:
-            self._give_up_drafts()
-            self.exit(0)
+            self._leave()
             return
         count = len(self._drafts)
         ids = ", ".join(str(record_id) for record_id in sorted(self._drafts))
@@ -1766,10 +1765,21 @@ class ProcregApp(App[int]):
 
         def confirmed(answer: bool | None) -> None:
             if answer:
-                self._give_up_drafts()
-                self.exit(0)
+                self._leave()
 
         self.push_screen(ConfirmScreen("Quit", question, yes="Quit"), confirmed)
+
+    def _leave(self) -> None:
+        """End the app, its unsaved edits given up.
+
+        A served registry still being read is closed, which stops the request
+        at once: the app could not end before the reading thread does.
+        """
+        self._give_up_drafts()
+        registry = self._db
+        if self._loading and registry is not None and type(registry) is not Registry:
+            registry.close()
+        self.exit(0)
 
     def _give_up_drafts(self) -> None:
         """Forget the kept copy of the unsaved edits: the user let them go."""

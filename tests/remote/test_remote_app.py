@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import socket
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from server_harness import PASSWORDS, LiveServer
@@ -108,3 +110,39 @@ async def test_app_deletes_and_undoes_on_a_served_registry(
             "alice",
         )
     remote.close()
+
+
+async def test_quitting_stops_a_reading_the_server_never_answers() -> None:
+    """q while a silent server is read closes the connection, so the reading
+    ends at once and the app with it, instead of when the request's time is up."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    remote = RemoteRegistry.connect(url, "alice", "x", timeout=60)
+    ended: list[float] = []
+    reading = remote.records
+
+    def records(**options: bool) -> list[Any]:
+        try:
+            return reading(**options)
+        finally:
+            ended.append(time.monotonic())
+
+    remote.records = records  # type: ignore[method-assign]
+    try:
+        app = create_app(remote)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(0.5)
+            assert not app.loaded
+            quit_at = time.monotonic()
+            await pilot.press("q")
+            for _ in range(300):
+                if ended:
+                    break
+                await pilot.pause(0.01)
+    finally:
+        listener.close()
+
+    assert ended, "the reading never ended"
+    assert ended[0] - quit_at < 3
