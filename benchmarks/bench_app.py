@@ -249,8 +249,15 @@ def _run_phase(phase: str, path: Path) -> dict[str, Any]:
     return dict(json.loads(output.splitlines()[-1]))
 
 
-def main(count: int) -> None:
-    """Build a registry of ``count`` definitions and print the figures."""
+USABLE_TARGET = 1.5
+FILTER_TARGET = 0.050
+MEMORY_TARGET = 1.5
+
+
+def main(count: int) -> int:
+    """Build a registry of ``count`` definitions, print the figures and return
+    1 when a target is missed: the list usable within 1.5 s, a filter key
+    (median) within 50 ms, peak memory within 1.5x of the registry alone."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "registry.json"
         started = time.perf_counter()
@@ -304,6 +311,13 @@ def main(count: int) -> None:
     for label, figure in rows:
         print(f"{label:<44}{figure}")
 
+    missed = (
+        app["usable"] > USABLE_TARGET
+        or app["filter_median"] > FILTER_TARGET
+        or app["peak_mib"] > MEMORY_TARGET * alone["peak_mib"]
+    )
+    return 1 if missed else 0
+
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:6.0f} ms"
@@ -324,4 +338,4 @@ if __name__ == "__main__":
             figures = asyncio.run(_app(target, launched))
         print(json.dumps(figures))
     else:
-        main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+        sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000))

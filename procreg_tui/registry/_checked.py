@@ -32,7 +32,13 @@ _CHECKING_PACKAGES = ("definition", "adapters", "resolve")
 """The subpackages whose code decides what is wrong with a definition."""
 
 
-def stored_check(definition: Mapping[str, Any]) -> dict[str, Any] | None:
+Check = str | list[Any]
+"""A stored check: ``"STAMP DIGEST"`` for a definition with no problems (nearly
+all), else ``["STAMP DIGEST", [[severity, path, message, code], ...]]``. One
+short string costs reading a large registry next to nothing."""
+
+
+def stored_check(definition: Mapping[str, Any]) -> Check | None:
     """Return the check of ``definition`` to store beside it, or ``None``.
 
     ``None`` when its problems depend on more than the definition and procreg:
@@ -40,21 +46,17 @@ def stored_check(definition: Mapping[str, Any]) -> dict[str, Any] | None:
     """
     from procreg_tui.definition import validate  # noqa: PLC0415
 
-    by = checker()
-    if by is None or not _builtin_kinds_only(definition):
+    if not _builtin_kinds_only(definition):
         return None
-    digest = _digest(definition)
-    if digest is None:
+    key = _key(definition)
+    if key is None:
         return None
 
-    return {
-        "by": by,
-        "digest": digest,
-        "problems": [
-            [str(problem.severity), list(problem.path), problem.message, problem.code]
-            for problem in validate(definition)
-        ],
-    }
+    problems = [
+        [str(problem.severity), list(problem.path), problem.message, problem.code]
+        for problem in validate(definition)
+    ]
+    return [key, problems] if problems else key
 
 
 def problems_of(record: Record) -> list[Problem]:
@@ -75,10 +77,11 @@ def problems_of(record: Record) -> list[Problem]:
 def _stored_problems(record: Record) -> list[Problem] | None:
     """Return the problems kept with ``record`` if they are current, else ``None``."""
     check = record.checked
-    by = checker()
-    if by is None or not isinstance(check, dict) or check.get("by") != by:
+    if isinstance(check, str):
+        return [] if check == _key(record.definition) else None
+    if not (isinstance(check, list) and len(check) == 2):
         return None
-    if check.get("digest") != _digest(record.definition):
+    if check[0] != _key(record.definition):
         return None
 
     from procreg_tui.definition.problems import Problem, Severity  # noqa: PLC0415
@@ -86,11 +89,23 @@ def _stored_problems(record: Record) -> list[Problem] | None:
     try:
         return [
             Problem(Severity(severity), tuple(path), message, code)
-            for severity, path, message, code in check["problems"]
+            for severity, path, message, code in check[1]
         ]
-    except (KeyError, TypeError, ValueError):
+    except (TypeError, ValueError):
         # Not what procreg writes: someone edited it by hand.
         return None
+
+
+def _key(definition: Mapping[str, Any]) -> str | None:
+    """Return ``"STAMP DIGEST"``: these checks, and this definition's JSON.
+
+    ``None`` when either cannot be known: nothing is kept or trusted then.
+    """
+    by = checker()
+    digest = _digest(definition)
+    if by is None or digest is None:
+        return None
+    return f"{by} {digest:08x}"
 
 
 @functools.cache

@@ -34,7 +34,7 @@ class Record:
     updated: str
     deleted: str | None = None
     updated_by: str = ""
-    checked: dict[str, Any] | None = None
+    checked: Any = None
 
     @property
     def resource_uri(self) -> str:
