@@ -218,8 +218,9 @@ def render_command(context: Context) -> int:
 def import_command(context: Context) -> int:
     """Store every definition of the given files, or none of them; see ``--help``."""
     options = context.options
-    sources, results = _read_sources(context, options.files)
-    blocked = len(sources) < len(options.files)
+    names = _named_once(context, options.files)
+    sources, results = _read_sources(context, names)
+    blocked = len(sources) < len(names)
 
     planned: list[tuple[Source, Found, Any]] = []
     invalid = aliases = False
@@ -273,6 +274,28 @@ def import_command(context: Context) -> int:
     verb = "would import" if options.dry_run else "imported"
     context.tell(f"{verb} {_plural(len(planned), 'definition')}")
     return ExitCode.OK
+
+
+def _named_once(context: Context, names: Sequence[str]) -> list[str]:
+    """Return ``names`` without a file named again, so that a file given twice
+    (also through another path to it) is imported once; each repeat is told."""
+
+    kept: list[str] = []
+    seen: dict[str, str] = {}
+    for name in names:
+        key = name if name == "-" else os.path.realpath(name)
+        if key in seen:
+            first = seen[key]
+            again = (
+                "is named twice"
+                if first == name
+                else f"is the same file as {_origin(first)}"
+            )
+            context.tell(f"{_origin(name)} {again}; it is read once")
+            continue
+        seen[key] = name
+        kept.append(name)
+    return kept
 
 
 def _read_sources(

@@ -188,6 +188,28 @@ def test_import_missing_file_stores_nothing(
     assert _stored(registry_path) == []
 
 
+def test_a_file_named_twice_is_imported_once(
+    procreg: Procreg,
+    registry_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Naming one file again, by the same or another path, adds nothing twice."""
+    (tmp_path / "a.json").write_text('{"exec": "a"}')
+    (tmp_path / "b.json").write_text('{"exec": "b"}')
+    monkeypatch.chdir(tmp_path)
+
+    result = procreg("import", "a.json", "b.json", "a.json", "./b.json")
+
+    assert result.status == 0
+    assert result.stdout == "1  a  a.json\n2  b  b.json\n"
+    assert result.stderr.splitlines()[:2] == [
+        "procreg: a.json is named twice; it is read once",
+        "procreg: ./b.json is the same file as b.json; it is read once",
+    ]
+    assert _stored(registry_path) == [(1, {"exec": "a"}), (2, {"exec": "b"})]
+
+
 def test_import_json_lists_new_ids(procreg: Procreg) -> None:
     """--json prints the new ids with where each definition came from."""
     result = procreg("import", "-", "--json", stdin='[{"exec": "a"}]')
