@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from itertools import groupby
 
 from procreg_tui.resolve._resolution import Resolution
 
@@ -14,11 +15,38 @@ def quote(word: str) -> str:
     """Return ``word`` quoted so that ``sh`` reads it back as exactly one word.
 
     Nothing in it is expanded: ``$``, backquotes, globs, spaces, newlines and
-    quotes all stay as they are; the empty string becomes ``''``.
+    quotes all stay as they are; the empty string becomes ``''``. Characters a
+    terminal would act on or hide (escape, bell, other controls, bidirectional
+    and zero-width formatting) are never written raw: each run of them is
+    written as ``"$(printf '\\ooo')"`` with the octal bytes of its UTF-8, which
+    every POSIX shell reads back as those same characters. So a line that is
+    printed, pasted or copied cannot set a terminal's colours or clipboard.
     """
     # A NUL cannot be written in a shell word nor passed to any process;
     # validation reports it as an error (``nul-character``).
-    return shlex.quote(word)
+    if _shows_as_is(word):
+        return shlex.quote(word)
+    return "".join(
+        _printf(run) if hidden else "'" + run.replace("'", "'\"'\"'") + "'"
+        for hidden, run in (
+            (hidden, "".join(chars))
+            for hidden, chars in groupby(word, key=lambda c: not _shows_as_is(c))
+        )
+    )
+
+
+def _shows_as_is(text: str) -> bool:
+    """Return whether every character of ``text`` is shown as itself on a
+    terminal: the printable ones, the space, the tab and the newline."""
+    return text.isprintable() or all(c.isprintable() or c in "\t\n" for c in text)
+
+
+def _printf(characters: str) -> str:
+    """Return a double-quoted ``printf`` that writes ``characters`` back."""
+    octal = "".join(
+        f"\\{byte:03o}" for byte in characters.encode("utf-8", "surrogatepass")
+    )
+    return f"\"$(printf '{octal}')\""
 
 
 def command_line(resolution: Resolution) -> str:
@@ -76,10 +104,11 @@ def _program(resolution: Resolution) -> list[str]:
     elif not assignments and "/" not in executable and "=" not in executable:
         words += ["env", *_end_of_options(executable)]
 
-    if not words and "=" in executable:
+    quoted = quote(executable)
+    if not words and quoted == executable and "=" in executable:
         # Unquoted, the shell would read NAME=VALUE as an assignment.
-        return ["'" + executable.replace("'", "'\"'\"'") + "'"]
-    return [*words, quote(executable)]
+        quoted = f"'{executable}'"
+    return [*words, quoted]
 
 
 def _end_of_options(word: str) -> list[str]:

@@ -153,10 +153,11 @@ async def test_control_characters_from_the_external_editor_show(
         assert text == '{"exec": "/bin/true\\u001b[31m"}'
 
 
-async def test_the_copy_dialog_shows_control_characters_escaped(
+async def test_the_copy_dialog_shows_control_characters_as_printf(
     registry: Registry,
 ) -> None:
-    """Without a sure clipboard, the command line is shown with visible escapes."""
+    """Without a sure clipboard, the command line is shown as it is copied: each
+    control character written as a printf a shell reads back, none of them raw."""
     registry.create({"exec": "/bin/echo", "argv": ["\x1b]52;c;eA==\x07", "\x9b2J"]})
     app = create_app(registry)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -172,7 +173,10 @@ async def test_the_copy_dialog_shows_control_characters_escaped(
         await pilot.pause()
 
         shown = app.screen.query_one("#text", TextArea).text
-        assert shown == "/bin/echo '\\e]52;c;eA==\\x07' '\\x9b2J'"
+        assert shown == (
+            "/bin/echo \"$(printf '\\033')\"']52;c;eA=='\"$(printf '\\007')\" "
+            "\"$(printf '\\302\\233')\"'2J'"
+        )
 
 
 async def test_fields_drop_control_characters(registry: Registry) -> None:

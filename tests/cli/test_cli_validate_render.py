@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -249,18 +250,30 @@ def test_render_refuses_a_definition_with_errors(
     )
 
 
-def test_render_escapes_controls_on_a_terminal_only(
+def test_render_writes_controls_as_printf_on_a_terminal_and_through_a_pipe(
     procreg: Procreg, registry_path: Path
 ) -> None:
-    """On a terminal ESC is shown as \\x1b; through a pipe the line is exact."""
+    """ESC never leaves procreg raw, yet the line still hands the program the
+    exact argument when a shell runs it; a newline stays inside its quotes."""
+    argv = ["\x1b[2J", "two\nlines", "\x1b]52;c;SGVsbG8=\x07"]
     with Registry.open(registry_path) as registry:
-        registry.create({"exec": "/bin/echo", "argv": ["\x1b[2J", "two\nlines"]})
+        registry.create({"exec": "/bin/echo", "argv": argv})
 
     on_terminal = procreg("render", "1", tty=True)
     piped = procreg("render", "1")
 
-    assert on_terminal.stdout == "/bin/echo '\\x1b[2J' 'two\nlines'\n"
-    assert piped.stdout == "/bin/echo '\x1b[2J' 'two\nlines'\n"
+    expected = (
+        "/bin/echo \"$(printf '\\033')\"'[2J' 'two\nlines' "
+        "\"$(printf '\\033')\"']52;c;SGVsbG8='\"$(printf '\\007')\"\n"
+    )
+    assert on_terminal.stdout == expected
+    assert piped.stdout == expected
+    shown = subprocess.run(
+        ["sh", "-c", "printf '%s\\0' " + expected.split(" ", 1)[1]],
+        capture_output=True,
+        check=True,
+    )
+    assert shown.stdout.decode().split("\0")[:-1] == argv
 
 
 def test_an_id_means_the_definition_even_beside_a_file_of_that_name(

@@ -33,6 +33,15 @@ class HostileText:
     """What the drawn wiring shows, when it differs from ``cli``."""
     reaches_process: bool = True
     """Whether a process can be given it: a NUL cannot, which is an error."""
+    printf: str | None = None
+    """How a command line writes the argument ``--label=TEXT``, when the text
+    holds characters a shell line must not carry raw: each run of them as a
+    ``printf`` of its octal UTF-8 bytes."""
+
+    @property
+    def shell(self) -> str:
+        """How every command line (render, the app, a copy) writes ``--label=TEXT``."""
+        return self.printf or f"'--label={self.text}'"
 
     @property
     def param(self) -> object:
@@ -52,27 +61,53 @@ TEXTS = [
     ),
     HostileText("rich-style-close", "a[/]b", "a[/]b", "a[/]b"),
     HostileText("textual-variable", "[$accent]x", "[$accent]x", "[$accent]x"),
-    HostileText("esc-colour", "\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m", "\\e[31mred\\e[0m"),  # noqa: E501
+    HostileText(
+        "esc-colour", "\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m", "\\e[31mred\\e[0m",
+        printf=r"""'--label='"$(printf '\033')"'[31mred'"$(printf '\033')"'[0m'""",
+    ),
     HostileText(
         "osc52-clipboard",
         f"\x1b]52;c;{OSC52_PAYLOAD}\x07",
         f"\\x1b]52;c;{OSC52_PAYLOAD}\\x07",
         f"\\e]52;c;{OSC52_PAYLOAD}\\x07",
+        printf=r"""'--label='"$(printf '\033')"']52;c;UFdORUQ='"$(printf '\007')""" '"',
     ),
-    HostileText("csi-clear-screen", "\x1b[2J\x1b[H", "\\x1b[2J\\x1b[H", "\\e[2J\\e[H"),
-    HostileText("c1-csi", "\x9b31mx", "\\x9b31mx", "\\x9b31mx"),
-    HostileText("bel", "ding\x07", "ding\\x07", "ding\\x07"),
-    HostileText("nul", "a\x00b", "a\\x00b", "a\\x00b", reaches_process=False),
+    HostileText(
+        "csi-clear-screen", "\x1b[2J\x1b[H", "\\x1b[2J\\x1b[H", "\\e[2J\\e[H",
+        printf=r"""'--label='"$(printf '\033')"'[2J'"$(printf '\033')"'[H'""",
+    ),
+    HostileText(
+        "c1-csi", "\x9b31mx", "\\x9b31mx", "\\x9b31mx",
+        printf=r"""'--label='"$(printf '\302\233')"'31mx'""",
+    ),
+    HostileText(
+        "bel", "ding\x07", "ding\\x07", "ding\\x07",
+        printf=r"""'--label=ding'"$(printf '\007')""" '"',
+    ),
+    HostileText(
+        "nul", "a\x00b", "a\\x00b", "a\\x00b", reaches_process=False,
+        printf=r"""'--label=a'"$(printf '\000')"'b'""",
+    ),
     HostileText(
         "carriage-return",
         "safe\roverwritten",
         "safe\\x0doverwritten",
         "safe\\roverwritten",
         wiring="safe\\roverwritten",
+        printf=r"""'--label=safe'"$(printf '\015')"'overwritten'""",
     ),
-    HostileText("backspace-del", "ab\x08\x7f", "ab\\x08\\x7f", "ab\\x08\\x7f"),
-    HostileText("rtl-override", "txt.\u202egpj.exe", "txt.\\u202egpj.exe", "txt.\\u202egpj.exe"),  # noqa: E501
-    HostileText("zero-width", "a\u200bb", "a\\u200bb", "a\\u200bb"),
+    HostileText(
+        "backspace-del", "ab\x08\x7f", "ab\\x08\\x7f", "ab\\x08\\x7f",
+        printf=r"""'--label=ab'"$(printf '\010\177')""" '"',
+    ),
+    HostileText(
+        "rtl-override", "txt.\u202egpj.exe", "txt.\\u202egpj.exe", "txt.\\u202egpj.exe",
+        printf=r"""'--label=txt.'"$(printf '\342\200\256')"'gpj.exe'""",
+    ),
+    HostileText(
+        "zero-width", "a\u200bb", "a\\u200bb", "a\\u200bb",
+        printf=r"""'--label=a'"$(printf '\342\200\213')"'b'""",
+    ),
     HostileText("combining", "e\u0301\u0323", "e\u0301\u0323", "e\u0301\u0323"),
     HostileText("emoji", "rocket 🚀", "rocket 🚀", "rocket 🚀"),
     HostileText("cjk-wide", "日本語の処理", "日本語の処理", "日本語の処理"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,8 @@ def test_a_terminal_never_gets_a_raw_control_character(
 def test_list_and_render_show_the_text_literally(
     hostile: HostileText, procreg: Procreg
 ) -> None:
-    """list shows the label and render the words as written, controls escaped.
+    """list shows the label with controls escaped; render writes each control as
+    a printf that a shell reads back as the exact text.
 
     Text no process can be given is an error that render names instead.
     """
@@ -118,7 +120,11 @@ def test_list_and_render_show_the_text_literally(
             "procreg: #1 has errors; its command line cannot be rendered\n"
         )
         return
-    assert f" '--label={hostile.cli}' " in rendered.stdout
+    assert f" {hostile.shell} " in rendered.stdout
+    read_back = subprocess.run(
+        ["sh", "-c", f"printf %s {hostile.shell}"], capture_output=True, check=True
+    )
+    assert read_back.stdout.decode() == f"--label={hostile.text}"
     drawn = hostile.wiring or hostile.cli
     assert f"process         /opt/{drawn}/run  (2 arguments)" in rendered.stdout
 
