@@ -74,7 +74,10 @@ def parse(data: bytes, path: Path, check: Check = _accept) -> Tables | None:
 
     Returns ``None`` for an empty file. The parsed objects are frozen out of
     the collector's reach afterwards: they live as long as the copy does, and
-    scanning them on every full collection would pause the process.
+    scanning them on every full collection would pause the process. Freezing
+    moves every object the collector tracks, so garbage waiting to be
+    collected is collected first; otherwise each re-read of a long-running
+    process (the app, the server) would keep its pending garbage for good.
 
     Raises:
         RegistryCorrupt: the bytes are not JSON, not TinyDB's shape, or
@@ -84,6 +87,9 @@ def parse(data: bytes, path: Path, check: Check = _accept) -> Tables | None:
         return None
 
     collecting = gc.isenabled()
+    if collecting:
+        # Frozen objects are not scanned, so this costs what is not frozen yet.
+        gc.collect()
     gc.disable()
     try:
         try:

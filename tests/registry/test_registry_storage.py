@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import getpass
 import json
 import os
@@ -10,6 +11,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -400,3 +402,37 @@ def test_records_added_by_hand_with_new_ids_are_read(registry_path: Path) -> Non
         registry.create({"exec": "third"})
     stored = json.loads(registry_path.read_text(encoding="utf-8"))
     assert stored["meta"]["1"]["count"] == 3
+
+
+class _Node:
+    """An object in a reference cycle: only the collector can free it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_reading_again_never_keeps_garbage_alive(registry_path: Path) -> None:
+    """A long-running handle re-reads the file after each outside write; the
+    objects it freezes out of the collector's reach are its own, never garbage
+    that was waiting to be collected."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(1_000_000)  # no collection but the registry's own
+    try:
+        with (
+            Registry.open(registry_path) as reader,
+            Registry.open(registry_path) as writer,
+        ):
+            writer.create({"exec": "a"})
+            reader.records()
+            garbage = _Node()
+            gone = weakref.ref(garbage)
+            del garbage
+
+            writer.create({"exec": "b"})
+            assert [record.id for record in reader.records()] == [1, 2]
+            gc.collect()
+
+            assert gone() is None
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
