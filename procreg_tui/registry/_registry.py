@@ -548,7 +548,7 @@ def _refuse_duplicate_keys(data: bytes, path: Path) -> None:
 
 
 def _record_problem(key: str, document: dict[str, Any]) -> str | None:
-    if not key.isdigit():
+    if not (key.isascii() and key.isdigit() and key[0] != "0"):
         return "the id is not a positive integer"
     if not isinstance(document.get("definition"), dict):
         return "the definition is not a JSON object"

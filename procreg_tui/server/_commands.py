@@ -201,7 +201,7 @@ def _users_file_option(parser: argparse.ArgumentParser, *, inner: bool = False) 
 
 
 def _port(text: str) -> int:
-    if text.isdigit() and 0 <= int(text) <= 65535:
+    if text.isascii() and text.isdigit() and int(text) <= 65535:
         return int(text)
     raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535)")
 

@@ -116,6 +116,18 @@ def test_a_file_that_breaks_later_is_never_overwritten(
             b'{"definitions": {"x": {"definition": {}}}}',
             "definition x: the id is not a positive integer",
         ),
+        (
+            '{"definitions": {"\u00b2": {"definition": {}}}}'.encode(),
+            "definition \u00b2: the id is not a positive integer",
+        ),
+        (
+            b'{"definitions": {"0": {"definition": {}}}}',
+            "definition 0: the id is not a positive integer",
+        ),
+        (
+            b'{"definitions": {"07": {"definition": {}}}}',
+            "definition 07: the id is not a positive integer",
+        ),
     ],
 )
 def test_json_that_is_not_a_registry_is_refused(
