@@ -549,9 +549,13 @@ def paths_command(context: Context) -> int:
     """Print where the registry, configuration, logs and drafts live; create nothing."""
     places = paths(context.registry_path())
     source = context.registry_source()
+    registry = str(places.registry)
+    served = _served_registry(context)
+    if served is not None:
+        registry, source = served
     if context.options.json:
         output = {
-            "registry": str(places.registry),
+            "registry": registry,
             "registry_from": source,
             "config": str(places.config),
             "logs": str(places.log),
@@ -561,7 +565,7 @@ def paths_command(context: Context) -> int:
         return ExitCode.OK
 
     rows = [
-        ("registry", f"{places.registry}  ({source})"),
+        ("registry", f"{registry}  ({source})"),
         ("config", str(places.config)),
         ("logs", str(places.log)),
         ("drafts", f"{places.drafts}  (unsaved edits of the app)"),
@@ -569,6 +573,16 @@ def paths_command(context: Context) -> int:
     for line in _columns(rows):
         context.write(line)
     return ExitCode.OK
+
+
+def _served_registry(context: Context) -> tuple[str, str] | None:
+    """Return the served registry's address and what chose it, if one is used."""
+    from procreg_tui.remote import REMOTE_VARIABLE, remote_url  # noqa: PLC0415
+
+    url = remote_url(context.options, context.environ)
+    if url is None:
+        return None
+    return url, "--remote" if context.options.remote else REMOTE_VARIABLE
 
 
 COMMANDS: dict[str, Callable[[Context], int]] = {

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from procreg_tui._helptext import HelpFormatter
 from procreg_tui.registry import open_registry, resolve_path
+from procreg_tui.remote import REMOTE_VARIABLE
 from procreg_tui.server._defaults import (
     DEFAULT_BODY_SECONDS,
     DEFAULT_HOST,
@@ -238,6 +239,30 @@ def _user_store(context: CommandContext) -> UserStore:
     return UserStore(chosen.expanduser())
 
 
+def _users_refusal(context: CommandContext) -> str | None:
+    """Return why the users command cannot run as asked, or ``None``.
+
+    Users live in a file beside the served registry, so a served registry's
+    users are kept on the machine that serves it; and ``--read-only`` means
+    no file is written, the users file included.
+    """
+    options = context.options
+    explicit_file = getattr(options, "users", None) is not None
+    by_flag = bool(getattr(options, "remote", None))
+    by_variable = bool(
+        not explicit_file and not options.db and context.environ.get(REMOTE_VARIABLE)
+    )
+    if by_flag or by_variable:
+        leave_out = "without --remote" if by_flag else f"with {REMOTE_VARIABLE} unset"
+        return (
+            "the users of a served registry are kept beside it: run procreg "
+            f"users on the machine that serves it, {leave_out}"
+        )
+    if options.read_only and options.users_action != "list":
+        return f"--read-only: users {options.users_action} would change the users file"
+    return None
+
+
 def serve_command(context: CommandContext) -> int:
     """Serve the local registry until interrupted."""
     from procreg_tui.server._serve import ServeOptions, serve  # noqa: PLC0415
@@ -281,6 +306,10 @@ def users_command(context: CommandContext) -> int:
     from procreg_tui.server._users import check_name  # noqa: PLC0415
 
     options = context.options
+    refusal = _users_refusal(context)
+    if refusal is not None:
+        context.tell(refusal)
+        return _USAGE
     try:
         store = _user_store(context)
         if options.users_action == "list":

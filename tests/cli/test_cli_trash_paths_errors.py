@@ -118,6 +118,26 @@ def test_paths_prints_registry_config_logs_and_drafts(
     assert not user.exists()
 
 
+def test_paths_names_a_served_registry_by_its_address(
+    procreg: Procreg, tmp_path: Path
+) -> None:
+    """With --remote or PROCREG_REMOTE the registry is the served one."""
+    by_flag = procreg("--remote", "http://127.0.0.1:9/", "paths", db=False)
+    by_variable = procreg(
+        "paths", "--json", db=False, environ={"PROCREG_REMOTE": "http://h:8000/"}
+    )
+
+    assert by_flag.stdout.splitlines()[0] == (
+        "registry  http://127.0.0.1:9/  (--remote)"
+    )
+    answer = json.loads(by_variable.stdout)
+    assert (answer["registry"], answer["registry_from"]) == (
+        "http://h:8000/",
+        "PROCREG_REMOTE",
+    )
+    assert not (tmp_path / "user").exists()
+
+
 def test_default_registry_is_created_with_the_examples(
     procreg: Procreg, tmp_path: Path
 ) -> None:

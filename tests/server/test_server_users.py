@@ -169,3 +169,47 @@ def test_a_name_added_by_hand_that_add_refuses_can_be_removed(tmp_path: Path) ->
         f"procreg: removed the user we:ird from {path}\n",
     )
     assert procreg("--db", db, "users", "list").stdout == "ivan\n"
+
+
+def test_users_refuse_a_served_registry_and_read_only(tmp_path: Path) -> None:
+    """users works on the users file beside a local registry: asked about a
+    served registry or under --read-only, it says so and writes nothing."""
+    db = str(tmp_path / "registry.json")
+    served = "http://127.0.0.1:9/"
+
+    by_flag = procreg("--remote", served, "users", "list")
+    by_variable = procreg("users", "list", environ={"PROCREG_REMOTE": served})
+    read_only = procreg(
+        "--db",
+        db,
+        "--read-only",
+        "users",
+        "add",
+        "kim",
+        "--password-stdin",
+        stdin="pw\n",
+    )
+    beside_file = procreg(
+        "users",
+        "list",
+        "--users",
+        str(tmp_path / "u.json"),
+        environ={"PROCREG_REMOTE": served},
+    )
+
+    assert (by_flag.status, by_flag.stderr) == (
+        2,
+        "procreg: the users of a served registry are kept beside it: run procreg "
+        "users on the machine that serves it, without --remote\n",
+    )
+    assert (by_variable.status, by_variable.stderr) == (
+        2,
+        "procreg: the users of a served registry are kept beside it: run procreg "
+        "users on the machine that serves it, with PROCREG_REMOTE unset\n",
+    )
+    assert (read_only.status, read_only.stderr) == (
+        2,
+        "procreg: --read-only: users add would change the users file\n",
+    )
+    assert (beside_file.status, beside_file.stdout) == (0, "")
+    assert sorted(path.name for path in tmp_path.iterdir()) == []
