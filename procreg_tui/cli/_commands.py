@@ -253,6 +253,14 @@ def import_command(context: Context) -> int:
 
     if aliases and not options.fix_aliases:
         context.tell("--fix-aliases stores the canonical keys instead of the aliases")
+    if invalid and options.allow_invalid and not blocked and _served_registry(context):
+        message = (
+            "a served registry stores no definition with errors, so "
+            "--allow-invalid cannot help; nothing was imported"
+        )
+        context.tell(message)
+        context.answer_failure(message, results=results)
+        return ExitCode.FAILURE
     if blocked or (invalid and not options.allow_invalid):
         hint = ""
         if invalid and not blocked and not options.allow_invalid:

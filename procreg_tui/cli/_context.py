@@ -116,8 +116,15 @@ class Context:
             self.write_json({"error": message, **details})
 
     def tell(self, message: str) -> None:
-        """Write ``procreg: message`` to standard error, made safe for a terminal."""
-        self.stderr.write(f"procreg: {printable(message)}\n")
+        """Write ``procreg: message`` to standard error, made safe for a terminal.
+
+        A message of several lines (a refusal and the problems it lists) keeps
+        them; each line is made safe on its own.
+        """
+        first, *more = message.split("\n")
+        self.stderr.write(f"procreg: {printable(first)}\n")
+        for line in more:
+            self.stderr.write(printable(line) + "\n")
 
     def report(self, line: str) -> None:
         """Write one line, such as a located problem, to standard error."""

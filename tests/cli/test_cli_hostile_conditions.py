@@ -3,6 +3,7 @@ planted links and registry files that procreg did not write."""
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
@@ -393,3 +394,18 @@ def test_a_closed_pipe_ends_the_process_with_the_commands_status(
 
     assert whole[0] == (1 if argv[0] == "validate" else 0)
     assert cut == whole
+
+
+def test_a_message_of_several_lines_keeps_them_each_made_safe() -> None:
+    """A refusal that lists problems shows one per line; a control character
+    in any line is still written as an escape."""
+    from procreg_tui.cli._context import Context  # noqa: PLC0415
+
+    stderr = io.StringIO()
+    context = Context(io.StringIO(), io.StringIO(), stderr, {}, argparse.Namespace())
+
+    context.tell("refused: 2 errors\n  $.exec: is \x1b[2J\n  $.argv: bad")
+
+    assert stderr.getvalue() == (
+        "procreg: refused: 2 errors\n  $.exec: is \\x1b[2J\n  $.argv: bad\n"
+    )

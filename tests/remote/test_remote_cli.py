@@ -234,6 +234,25 @@ def test_invalid_import_is_refused_before_sending(
     assert Registry.open(server.registry_path).records() == []
 
 
+def test_allow_invalid_is_refused_for_a_served_registry(
+    server: LiveServer, alice_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The server refuses definitions with errors whatever the client asks; the
+    client says so before sending, and lists the errors on their own lines."""
+    job = tmp_path / "bad.json"
+    job.write_text('{"argv": []}', encoding="utf-8")
+
+    outcome = _remote(server, "import", "--allow-invalid", str(job), env=alice_env)
+
+    assert outcome.status == 1
+    assert f"{job}:1:1: error: $: `exec` is required" in outcome.stderr.splitlines()
+    assert outcome.stderr.endswith(
+        "procreg: a served registry stores no definition with errors, so "
+        "--allow-invalid cannot help; nothing was imported\n"
+    )
+    assert Registry.open(server.registry_path).records() == []
+
+
 def test_db_and_remote_together_are_refused(
     server: LiveServer, alice_env: dict[str, str], tmp_path: Path
 ) -> None:
