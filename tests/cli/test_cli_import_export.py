@@ -259,6 +259,41 @@ def test_export_import_export_is_lossless(
     assert _stored(second) == list(enumerate(definitions, start=1))
 
 
+@pytest.mark.parametrize("export_format", FORMATS)
+def test_a_round_trip_after_deletes_keeps_every_definition_in_order(
+    procreg: Procreg, tmp_path: Path, export_format: str
+) -> None:
+    """With gaps in the ids, import numbers afresh: the definitions and their
+    order are kept; only the list document's ids and addresses change."""
+    first = tmp_path / "first.json"
+    second = tmp_path / "second.json"
+    with Registry.open(first) as registry:
+        registry.create_many([{"exec": name} for name in "abcd"])
+        registry.delete(2)
+        registry.purge()
+
+    exported = procreg(
+        "--db", str(first), "export", "--format", export_format, db=False
+    )
+    procreg("--db", str(second), "import", "-", stdin=exported.stdout, db=False)
+    again = procreg("--db", str(second), "export", "--format", export_format, db=False)
+
+    assert _stored(second) == [
+        (1, {"exec": "a"}),
+        (2, {"exec": "c"}),
+        (3, {"exec": "d"}),
+    ]
+    if export_format == "registry":
+        before, after = json.loads(exported.stdout), json.loads(again.stdout)
+        assert [o["id"] for o in before["objects"]] == [1, 3, 4]
+        assert [o["id"] for o in after["objects"]] == [1, 2, 3]
+        assert [o["definition"] for o in after["objects"]] == [
+            o["definition"] for o in before["objects"]
+        ]
+    else:
+        assert again.stdout == exported.stdout
+
+
 def test_export_default_is_the_list_document_of_live_definitions(
     procreg: Procreg, seeded: Path
 ) -> None:
