@@ -18,6 +18,7 @@ import errno
 import gc
 import json
 import os
+import re
 import stat
 import threading
 from collections.abc import Callable, Iterator
@@ -434,13 +435,13 @@ class RegistryStorage(Storage):
         if self._swept:
             return
 
-        prefix = f".{self._file.name}."
+        # Exactly the names _commit gives, so that the new file of another
+        # file whose name starts alike ("team" and "team.users.json") is kept.
+        ours = re.compile(re.escape(f".{self._file.name}.") + r"[0-9a-f]{12}\.tmp")
         try:
             with os.scandir(self._file.parent) as entries:
                 leftovers = [
-                    Path(entry.path)
-                    for entry in entries
-                    if entry.name.startswith(prefix) and entry.name.endswith(".tmp")
+                    Path(entry.path) for entry in entries if ours.fullmatch(entry.name)
                 ]
         except FileNotFoundError:
             leftovers = []

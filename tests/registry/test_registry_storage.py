@@ -378,6 +378,23 @@ def test_files_left_by_a_killed_writer_are_removed(registry_path: Path) -> None:
     assert not leftover.exists()
 
 
+def test_new_files_of_other_files_named_alike_are_kept(tmp_path: Path) -> None:
+    """A registry named ``team`` leaves the new files of ``team.users.json`` and
+    of an export to ``team.sbatch`` alone: another process may be writing them."""
+    registry_path = tmp_path / "team"
+    others = [
+        tmp_path / ".team.users.json.k3j2_x9a.tmp",
+        tmp_path / ".team.sbatch.0123456789ab.tmp",
+    ]
+    for other in others:
+        other.write_text("being written")
+
+    with Registry.open(registry_path) as registry:
+        registry.create({"exec": "ls"})
+
+    assert [other.read_text() for other in others] == ["being written"] * 2
+
+
 def test_an_id_written_twice_by_hand_is_refused_and_kept(registry_path: Path) -> None:
     """Two records under one id read as one; the file is refused at the second
     place instead of losing the first on the next write."""
