@@ -36,3 +36,15 @@ def unused_path(path: JsonPath, variable: str, direction: str) -> Problem:
         f" where its {direction} is.",
         "unused-path-variable",
     )
+
+
+def malformed_variable(path: JsonPath, written: str) -> Problem:
+    """Return the warning for a ``${...}`` that is not a variable."""
+    return Problem(
+        Severity.WARNING,
+        path,
+        f"{written} is not a variable: a name is letters, digits and _, not"
+        " starting with a digit, between ${ and }; it stays as written"
+        " (write $${ for a literal ${).",
+        "malformed-variable",
+    )

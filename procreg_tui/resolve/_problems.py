@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from procreg_tui.definition.problems import Problem
-from procreg_tui.resolve._messages import unbound_argument, unbound_path, unused_path
+from procreg_tui.resolve._messages import (
+    malformed_variable,
+    unbound_argument,
+    unbound_path,
+    unused_path,
+)
 from procreg_tui.resolve._plan import Link, Plan, plan
-from procreg_tui.resolve._variables import Bindings, references, single_variable
+from procreg_tui.resolve._variables import (
+    Bindings,
+    malformed,
+    references,
+    single_variable,
+)
 
 SAMPLE_FOLDER = "/tmp/procreg"
 """Where sample bindings put the files of a definition's variables."""
@@ -28,9 +38,12 @@ def variable_problems(
     problems: list[Problem] = []
 
     for index, argument in enumerate(parts.arguments):
+        place = (parts.arguments_key, index)
         for name in dict.fromkeys(references(argument)):
             if name not in provided:
-                problems.append(unbound_argument((parts.arguments_key, index), name))
+                problems.append(unbound_argument(place, name))
+        for written in dict.fromkeys(malformed(argument)):
+            problems.append(malformed_variable(place, written))
 
     for link in parts.links:
         problems += _link_problems(link, provided)
@@ -108,4 +121,7 @@ def _link_problems(link: Link, provided: set[str]) -> list[Problem]:
         unbound_path(path, name)
         for name in dict.fromkeys(references(connection.path))
         if name not in provided
+    ] + [
+        malformed_variable(path, written)
+        for written in dict.fromkeys(malformed(connection.path))
     ]

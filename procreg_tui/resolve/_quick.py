@@ -10,8 +10,18 @@ from typing import Any
 from procreg_tui.adapters import Direction, builtin_kind
 from procreg_tui.adapters import adapters_json as _adapters_json
 from procreg_tui.definition.problems import JsonPath, Problem
-from procreg_tui.resolve._messages import unbound_argument, unbound_path, unused_path
-from procreg_tui.resolve._variables import Bindings, references, single_variable
+from procreg_tui.resolve._messages import (
+    malformed_variable,
+    unbound_argument,
+    unbound_path,
+    unused_path,
+)
+from procreg_tui.resolve._variables import (
+    Bindings,
+    malformed,
+    references,
+    single_variable,
+)
 
 _DIRECTION_KEYS = tuple(
     (direction, direction.adapter_key, direction.type_key, *direction.parameters_keys)
@@ -44,7 +54,7 @@ def builtin_variable_problems(
     )
 
     marked = [
-        (index, _names(argument))
+        (index, _names(argument), argument)
         for index, argument in enumerate(arguments)
         if "${" in argument
     ]
@@ -53,12 +63,16 @@ def builtin_variable_problems(
 
     provided = {link.variable for link in links if link.variable is not None}
     provided.update(bindings or ())
-    problems = [
-        unbound_argument((arguments_key, index), name)
-        for index, names in marked
-        for name in names
-        if name not in provided
-    ]
+    problems: list[Problem] = []
+    for index, names, argument in marked:
+        place = (arguments_key, index)
+        problems += [
+            unbound_argument(place, name) for name in names if name not in provided
+        ]
+        problems += [
+            malformed_variable(place, written)
+            for written in dict.fromkeys(malformed(argument))
+        ]
     for link in links:
         variable = link.variable
         if variable is None:
@@ -67,8 +81,9 @@ def builtin_variable_problems(
                 for name in link.references
                 if name not in provided
             ]
+            problems += [malformed_variable(link.place, w) for w in link.malformed]
         elif link.unreached_unless_passed and not any(
-            variable in names for _, names in marked
+            variable in names for _, names, _ in marked
         ):
             problems.append(unused_path(link.place, variable, link.direction))
     return problems
@@ -90,6 +105,8 @@ class _Link:
     """The variable the path is, when it is exactly ``${name}``."""
     references: tuple[str, ...]
     """The variables the path refers to, each once."""
+    malformed: tuple[str, ...]
+    """Each ``${...}`` of the path that is not a variable, once."""
     unreached_unless_passed: bool
     """Whether the process never sees the path unless ``argv`` passes it."""
     direction: str
@@ -117,7 +134,8 @@ def _builtin_links(
         and (link := _builtin_link(keys, adapter)) is not None
     )
     reporting = any(
-        link.variable is None or link.unreached_unless_passed for link in links
+        link.variable is None or link.unreached_unless_passed or link.malformed
+        for link in links
     )
     if remembered:
         if len(_LINKS) >= _LINKS_KEPT:
@@ -150,6 +168,7 @@ def _builtin_link(
         place,
         single_variable(path),
         _names(path),
+        tuple(dict.fromkeys(malformed(path))),
         connection.by_argument and connection.stream is None,
         direction.value,
     )

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 _TOKEN = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SINGLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_ANY = re.compile(r"\$\$\{|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\{([^}]*\}?)")
 
 Bindings = Mapping[str, str]
 """Values for variables, by name."""
@@ -18,6 +19,22 @@ def references(text: str) -> list[str]:
     ``$${`` is a literal ``${`` and refers to nothing.
     """
     return [name for name in _TOKEN.findall(text) if name]
+
+
+def malformed(text: str) -> list[str]:
+    """Return each ``${...}`` of ``text`` that is not a variable, as written.
+
+    A name is letters, digits and ``_``, not starting with a digit, between
+    ``${`` and ``}``; anything else (``${input-file}``, ``${1x}``, a ``${``
+    never closed) stays as it is written, which is rarely what was meant.
+    """
+    if "${" not in text:
+        return []
+    return [
+        "${" + match.group(1)
+        for match in _ANY.finditer(text)
+        if match.group(1) is not None
+    ]
 
 
 def substitute(text: str, bindings: Bindings) -> tuple[str, frozenset[str]]:

@@ -244,3 +244,29 @@ def test_quick_path_declines_unknown_kinds_and_wrong_types() -> None:
         None,
         None,
     ]
+
+
+def test_quick_path_reports_what_is_not_a_variable_as_the_full_checks_do() -> None:
+    """${input-file} in argv, ${a.b} in a path: the same warnings in the same order."""
+    definition = {
+        "exec": "x",
+        "argv": ["${input-file}", "${input_file}", "${out"],
+        "input_adapter": {
+            "input_type": "file",
+            "input_parameters": {"file_path": "${input_file}"},
+        },
+        "output_adapter": {
+            "output_type": "file",
+            "output_parameters": {"file_path": "/out/${a.b}"},
+        },
+    }
+
+    quick = _quick_problems(definition, None)
+
+    assert quick is not None
+    assert quick == _full(definition, None)
+    assert [(p.path, p.code) for p in quick] == [
+        (("argv", 0), "malformed-variable"),
+        (("argv", 2), "malformed-variable"),
+        (("output_adapter", "output_parameters", "file_path"), "malformed-variable"),
+    ]

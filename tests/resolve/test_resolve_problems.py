@@ -95,6 +95,27 @@ FILE_IN = {"input_type": "file", "input_parameters": {"file_path": "${input_file
             None,
             [],
         ),
+        (
+            {
+                "exec": "x",
+                "argv": ["${input-file}", "${1x}${ok}", "$${not-one}", "${open"],
+                "input_adapter": {
+                    "input_type": "file",
+                    "input_parameters": {"file_path": "/in/${a.b}"},
+                },
+            },
+            {"ok": "1"},
+            [
+                (("argv", 0), "malformed-variable", "${input-file} is not a variable"),
+                (("argv", 1), "malformed-variable", "${1x} is not a variable"),
+                (("argv", 3), "malformed-variable", "${open is not a variable"),
+                (
+                    ("input_adapter", "input_parameters", "file_path"),
+                    "malformed-variable",
+                    "${a.b} is not a variable",
+                ),
+            ],
+        ),
     ],
 )
 def test_variable_problems(
