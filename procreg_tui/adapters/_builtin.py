@@ -132,7 +132,7 @@ class FileKind:
             Problem(
                 Severity.WARNING,
                 ("stream_name",),
-                f"An {direction.value} file cannot use {stream_name}: use "
+                f"an {direction.value} file cannot use {stream_name}: use "
                 + " or ".join(fitting)
                 + f"; procreg connects it to {_STREAM_WORDS[_STREAM_FDS[fitting[0]]]}.",
                 "stream-direction",

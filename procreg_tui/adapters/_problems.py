@@ -57,11 +57,13 @@ def _unknown_kind(adapter: Adapter) -> Problem:
     if exists:
         message = f"{adapter.type_name!r} cannot be an {direction.value} adapter"
     else:
-        message = f"Unknown {direction.value} adapter kind {adapter.type_name!r}"
+        message = f"unknown {direction.value} adapter kind {adapter.type_name!r}"
+    failure = _default_registry().failed.get(adapter.type_name or "")
+    why = f" The {failure}." if failure else ""
     return Problem(
         Severity.WARNING,
         (direction.adapter_key, direction.type_key),
-        f"{message}; known {direction.value} kinds: {', '.join(known)}."
+        f"{message}; known {direction.value} kinds: {', '.join(known)}.{why}"
         " Its parameters are shown as they are.",
         "unknown-adapter",
     )

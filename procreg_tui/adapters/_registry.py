@@ -34,6 +34,9 @@ class KindRegistry:
         }
         self.warnings: list[str] = []
         """Why plugins were skipped, in plain words."""
+        self.failed: dict[str, str] = {}
+        """Why each plugin that could not be loaded was skipped, by its name:
+        the kind it was to provide is then unknown, and this says why."""
 
         for entry_point in sorted(plugins, key=lambda point: point.name):
             self._load(entry_point)
@@ -69,6 +72,7 @@ class KindRegistry:
             kind = loaded() if callable(loaded) and not is_instance else loaded
         except Exception as error:
             self._warn(f"{where} could not be loaded: {error!r}")
+            self.failed[entry_point.name] = self.warnings[-1]
             return
 
         if not isinstance(kind, AdapterKind):

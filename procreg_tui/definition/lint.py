@@ -335,7 +335,7 @@ def _alias(obj: dict[str, Any], key: str, canonical: str, path: JsonPath) -> Pro
             Severity.WARNING,
             (*path, key),
             f"{spelled} is another spelling of {preferred}; rename it to "
-            f"`{canonical}` (procreg can fix the spelling for you)",
+            f"`{canonical}` (procreg import --fix-aliases renames it as it stores)",
             "alias-key",
         )
     if obj[canonical] == obj[key]:

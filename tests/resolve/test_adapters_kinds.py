@@ -307,7 +307,7 @@ def test_an_unknown_kind_is_a_warning_naming_the_known_ones() -> None:
             Severity.WARNING,
             ("input_adapter", "input_type"),
             "unknown-adapter",
-            "Unknown input adapter kind 's3'; known input kinds: file, tcp, pipe,"
+            "unknown input adapter kind 's3'; known input kinds: file, tcp, pipe,"
             " append. Its parameters are shown as they are.",
         )
     ]
@@ -343,7 +343,7 @@ def test_an_input_stream_other_than_stdin_is_a_warning(
     ]
     stream = adapter.get("input_parameters", adapter.get("input_params"))["stream_name"]
     assert problems[0].message == (
-        f"An input file cannot use {stream}: use STDIN;"
+        f"an input file cannot use {stream}: use STDIN;"
         " procreg connects it to standard input."
     )
 
@@ -363,7 +363,7 @@ def test_an_output_stream_on_stdin_is_a_warning() -> None:
     assert [(p.path, p.message) for p in problems] == [
         (
             ("output_adapter", "output_parameters", "stream_name"),
-            "An output file cannot use STDIN: use STDOUT or STDERR;"
+            "an output file cannot use STDIN: use STDOUT or STDERR;"
             " procreg connects it to standard output.",
         )
     ]

@@ -220,3 +220,34 @@ def test_the_public_functions_use_installed_plugins(plugin_folder: Path) -> None
             "message bus",
         ],
     }
+
+
+def test_a_kind_whose_plugin_failed_says_why_it_is_unknown(plugin_folder: Path) -> None:
+    """The warning for a kind named like a plugin that could not be loaded
+    gives the plugin's failure, so the user looks at the plugin, not a typo."""
+    script = textwrap.dedent(
+        """
+        import json
+        from procreg_tui.adapters import adapter_problems
+
+        definition = {"exec": "x", "input_adapter": {"input_type": "missing"}}
+        print(json.dumps([p.message for p in adapter_problems(definition)]))
+        """
+    )
+    environment = dict(os.environ, PYTHONPATH=str(plugin_folder))
+
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        check=True,
+        env=environment,
+        text=True,
+    )
+
+    [message] = json.loads(completed.stdout)
+    assert message.startswith("unknown input adapter kind 'missing'; known input")
+    assert message.endswith(
+        ". The adapter plugin 'missing' (procreg_fake_missing:Nothing) could not be"
+        " loaded: ModuleNotFoundError(\"No module named 'procreg_fake_missing'\")."
+        " Its parameters are shown as they are."
+    )
