@@ -801,15 +801,31 @@ def _columns(
     cells = [[printable(cell) for cell in row] for row in rows]
     if not cells:
         return []
-    widths = [max(len(row[index]) for row in cells) for index in range(len(cells[0]))]
+    width_of = _cell_width(cells)
+    widths = [
+        max(width_of(row[index]) for row in cells) for index in range(len(cells[0]))
+    ]
     lines = []
     for row in cells:
-        padded = [
-            cell.rjust(width) if index in right_aligned else cell.ljust(width)
-            for index, (cell, width) in enumerate(zip(row, widths, strict=True))
-        ]
+        padded = []
+        for index, (cell, width) in enumerate(zip(row, widths, strict=True)):
+            padding = " " * (width - width_of(cell))
+            padded.append(padding + cell if index in right_aligned else cell + padding)
         lines.append("  ".join(padded).rstrip())
     return lines
+
+
+def _cell_width(cells: Sequence[Sequence[str]]) -> Callable[[str], int]:
+    """Return how many terminal columns a cell of ``cells`` takes.
+
+    Double-width characters (CJK, most emoji) take two and combining marks
+    none; the table of widths is loaded only when a cell is not ASCII.
+    """
+    if all(cell.isascii() for row in cells for cell in row):
+        return len
+    from rich.cells import cell_len  # noqa: PLC0415
+
+    return cell_len
 
 
 def _count_definitions(result: dict[str, Any]) -> int:

@@ -106,6 +106,26 @@ def test_list_escapes_control_characters_of_labels(
     assert result.stdout == "1  \\x1b[31mred\\x0aline\\u202eevil\\x9b  -  -  ok\n"
 
 
+def test_list_aligns_columns_by_their_width_on_screen(
+    procreg: Procreg, registry_path: Path
+) -> None:
+    """A double-width label takes two columns a character, a combining mark none."""
+    with Registry.open(registry_path) as registry:
+        registry.create_many(
+            [
+                {"exec": "/bin/a", "name": "漢字", "application": "app"},
+                {"exec": "/bin/b", "name": "plain", "application": "app"},
+                {"exec": "/bin/c", "name": "e\u0301t\u00e9", "application": "app"},
+            ]
+        )
+
+    result = procreg("list")
+
+    assert result.stdout == (
+        "1  漢字   -  app  ok\n2  plain  -  app  ok\n3  e\u0301t\u00e9    -  app  ok\n"
+    )
+
+
 def test_list_of_an_empty_registry_prints_nothing(procreg: Procreg) -> None:
     """A registry without definitions lists no lines and succeeds."""
     assert (procreg("list").status, procreg("list").stdout) == (0, "")
