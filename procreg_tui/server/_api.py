@@ -32,7 +32,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from procreg_tui.definition import Problem, Severity, has_errors, load_bytes, validate
+from procreg_tui.definition import (
+    Document,
+    Problem,
+    Severity,
+    has_errors,
+    load_bytes,
+    validate,
+)
 from procreg_tui.registry import (
     Conflict,
     LockTimeout,
@@ -151,9 +158,13 @@ class _Authentication:
             await _error_response(refusal)(scope, receive, send)
             return
         if user is None:
+            sent = _basic_credentials(request.headers.get("authorization"))
             reply = _Reply(
                 401,
-                "this registry needs a user name and password (HTTP basic auth)",
+                "this registry needs a user name and password (HTTP basic auth)"
+                if sent is None
+                # Which of the two is wrong is not said.
+                else "wrong user name or password",
                 headers={"WWW-Authenticate": f'Basic realm="{REALM}", charset="UTF-8"'},
             )
             await _error_response(reply)(scope, receive, send)
@@ -254,9 +265,10 @@ def create_app(
             methods=["GET", "DELETE"],
         ),
     ]
+    refused = _http_error if allow_delete else _http_error_without_deletes
     app = Starlette(
         routes=routes,
-        exception_handlers={HTTPException: _http_error, Exception: _internal_error},
+        exception_handlers={HTTPException: refused, Exception: _internal_error},
     )
     app.add_middleware(
         _Authentication, users=users, throttle=throttle or LoginThrottle()
@@ -275,6 +287,27 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     message = messages.get(exc.status_code, exc.detail)
 
     return _error_response(_Reply(exc.status_code, message, headers=exc.headers))
+
+
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _method_place(method: str) -> tuple[int, str]:
+    """Return where ``method`` goes in an ``Allow`` header: the usual order."""
+    known = method in _METHOD_ORDER
+    return (_METHOD_ORDER.index(method) if known else len(_METHOD_ORDER), method)
+
+
+async def _http_error_without_deletes(request: Request, exc: Exception) -> Response:
+    """Answer as :func:`_http_error`, with DELETE left out of a 405's ``Allow``:
+    the routes take it only to say why this server refuses it."""
+    assert isinstance(exc, HTTPException)
+    allow = (exc.headers or {}).get("Allow")
+    if exc.status_code == 405 and allow is not None:
+        methods = {method.strip() for method in allow.split(",")} - {"DELETE"}
+        kept = ", ".join(sorted(methods, key=_method_place))
+        exc = HTTPException(405, exc.detail, headers={**exc.headers, "Allow": kept})
+    return await _http_error(request, exc)
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
@@ -590,7 +623,8 @@ class _Api:
         """Return the request body, refusing a body over the limit and non-JSON.
 
         Raises:
-            _Reply: 413 for a body too large, 415 for a type that is not JSON,
+            _Reply: 413 for a body too large, 415 for a type that is not JSON
+                or a body that is compressed or otherwise encoded,
                 408 for a body that does not arrive in time, 400 for one the
                 client stopped sending (the connection is closed after both).
         """
@@ -603,6 +637,14 @@ class _Api:
                 415,
                 f"the body must be JSON (Content-Type: application/json), not "
                 f"{media_type}",
+            )
+        encoding = request.headers.get("content-encoding", "").strip().lower()
+        if encoding not in {"", "identity"}:
+            raise _Reply(
+                415,
+                f"the body must be sent as it is, not encoded ({encoding}); "
+                "leave out Content-Encoding",
+                headers={"Accept-Encoding": "identity"},
             )
         too_large = _Reply(
             413,
@@ -989,7 +1031,7 @@ def _definition_in(
         problems.extend(
             validate(definition, document=document, base_path=("definition",))
         )
-    _refuse_errors(problems, definition)
+    _refuse_errors(problems, definition, document=document)
 
     return definition, problems
 
@@ -1006,26 +1048,51 @@ def _shape_problem(path: tuple[str | int, ...], document: Any) -> Problem:
     )
 
 
+_UNSTORABLE = frozenset({"integer-too-large", "too-deep"})
+"""The problems of a definition the registry's JSON writer cannot write."""
+
+
 def _refuse_errors(
-    problems: list[Problem], definition: object, *, many: bool = False
+    problems: list[Problem],
+    definition: object,
+    *,
+    many: bool = False,
+    document: Document | None = None,
 ) -> None:
     """Answer 400 with every problem when any is an error.
 
     A definition that orjson cannot write (an integer beyond 64 bits, nesting
-    too deep) is refused too, as the registry could not store it. ``many``
-    says the body held several definitions (PATCH on the list).
+    too deep) is refused too, as the registry could not store it, with the
+    problems that place it when the checks find them (``document`` gives
+    their lines). ``many`` says the body held several definitions (PATCH on
+    the list).
     """
     subject = "the definitions have" if many else "the definition has"
     if not has_errors(problems):
         try:
             orjson.dumps(definition)
         except orjson.JSONEncodeError as error:
-            raise _Reply(
-                400,
-                f"{subject} a number beyond 64 bits or nesting too deep to be "
-                "stored; nothing was stored",
-            ) from error
-        return
+            found = (
+                []
+                if many
+                else [
+                    problem
+                    for problem in validate(
+                        definition, document=document, base_path=("definition",)
+                    )
+                    if problem.code in _UNSTORABLE
+                ]
+            )
+            if found:
+                problems = found
+            else:
+                raise _Reply(
+                    400,
+                    f"{subject} a number beyond 64 bits or nesting too deep to be "
+                    "stored; nothing was stored",
+                ) from error
+        else:
+            return
 
     count = sum(problem.severity is Severity.ERROR for problem in problems)
     noun = "error" if count == 1 else "errors"

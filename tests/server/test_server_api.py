@@ -104,25 +104,27 @@ def test_bad_paging_and_other_formats_are_refused(server: LiveServer) -> None:
 
 def test_anonymous_and_wrong_passwords_get_401(server: LiveServer) -> None:
     """No credentials, a wrong password and an unknown user all get 401 with
-    WWW-Authenticate, and learn nothing else."""
+    WWW-Authenticate; a wrong password and an unknown user get the same words."""
+    needed = "this registry needs a user name and password (HTTP basic auth)"
+    wrong = "wrong user name or password"
     answers = [
-        server.request("GET", API, user=None),
-        server.request("GET", API, user="alice", password="wrong"),
-        server.request("GET", "/api/process_definition/1/", user=None),
-        server.request("POST", API, {"definition": EXECUTABLE}, user=None),
+        (server.request("GET", API, user=None), needed),
+        (server.request("GET", API, user="alice", password="wrong"), wrong),
+        (server.request("GET", "/api/process_definition/1/", user=None), needed),
+        (server.request("POST", API, {"definition": EXECUTABLE}, user=None), needed),
+        (
+            server.request(
+                "GET", API, user=None, headers={"Authorization": "Basic bWFsbG9yeTp4"}
+            ),
+            wrong,
+        ),
     ]
-    for answer in answers:
+    for answer, said in answers:
         assert answer.status == 401
         assert answer.headers["www-authenticate"] == (
             'Basic realm="procreg", charset="UTF-8"'
         )
-        assert answer.body == {
-            "error": "this registry needs a user name and password (HTTP basic auth)"
-        }
-    stranger = server.request(
-        "GET", API, user=None, headers={"Authorization": "Basic bWFsbG9yeTp4"}
-    )
-    assert stranger.status == 401
+        assert answer.body == {"error": said}
     assert Registry.open(server.registry_path).records() == []
 
 
@@ -232,6 +234,15 @@ def test_patch_merges_into_the_definition(server: LiveServer) -> None:
         400,
         ["$.definition"],
     )
+    too_large = server.request(
+        "PATCH", address, {"definition": {"timeout": 10**26, "cwd": "/srv"}}
+    )
+    assert (too_large.status, [p["path"] for p in too_large.body["problems"]]) == (
+        400,
+        ["$.definition.timeout"],
+    )
+    assert too_large.body["problems"][0]["code"] == "integer-too-large"
+    assert server.request("GET", address).body["definition"]["timeout"] == 30
 
 
 def test_stale_if_match_gets_412_and_a_fresh_one_succeeds(server: LiveServer) -> None:
@@ -316,6 +327,23 @@ def test_bodies_that_are_not_json_get_415(server: LiveServer) -> None:
             "application/x-www-form-urlencoded"
         },
     )
+
+
+def test_encoded_bodies_get_415(server: LiveServer) -> None:
+    """A gzip body (or one merely labelled so) is refused, not stored as it is."""
+    reply = server.request(
+        "POST",
+        API,
+        {"definition": EXECUTABLE},
+        headers={"Content-Encoding": "gzip"},
+    )
+
+    assert (reply.status, reply.headers["accept-encoding"]) == (415, "identity")
+    assert reply.body == {
+        "error": "the body must be sent as it is, not encoded (gzip); leave out "
+        "Content-Encoding"
+    }
+    assert Registry.open(server.registry_path).records() == []
 
 
 def test_delete_is_refused_by_default(server: LiveServer) -> None:
@@ -454,6 +482,12 @@ def test_unknown_addresses_and_methods_answer_in_json(server: LiveServer) -> Non
         {"error": "no such address; the definitions are at /api/process_definition/"},
     )
     assert server.request("PUT", API, {"definition": EXECUTABLE}).status == 405
+    identifier = _create(server, EXECUTABLE)
+    not_here = server.request("POST", f"/api/process_definition/{identifier}/")
+    assert (not_here.status, not_here.headers["allow"]) == (
+        405,
+        "GET, HEAD, PUT, PATCH",
+    )
     root = server.request("GET", "/api/")
     assert root.body == {
         "process_definition": {"list_endpoint": "/api/process_definition/"}
