@@ -306,7 +306,9 @@ async def _http_error_without_deletes(request: Request, exc: Exception) -> Respo
     if exc.status_code == 405 and allow is not None:
         methods = {method.strip() for method in allow.split(",")} - {"DELETE"}
         kept = ", ".join(sorted(methods, key=_method_place))
-        exc = HTTPException(405, exc.detail, headers={**exc.headers, "Allow": kept})
+        exc = HTTPException(
+            405, exc.detail, headers={**(exc.headers or {}), "Allow": kept}
+        )
     return await _http_error(request, exc)
 
 
