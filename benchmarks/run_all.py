@@ -28,6 +28,11 @@ QUICK_ARGUMENTS = {
 }
 """Arguments that make a benchmark smaller under ``--quick``."""
 
+FULL_ARGUMENTS = {
+    "cli": ["--sizes", "10000", "100000"],
+}
+"""Arguments that give a benchmark every size its targets name, by default."""
+
 
 def _benchmarks() -> dict[str, Path]:
     """Return every benchmark script by its short name, ``bench_cli.py`` as ``cli``."""
@@ -53,7 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     ]
     outcomes: list[tuple[str, int, float]] = []
     for name in chosen:
-        arguments = QUICK_ARGUMENTS.get(name, []) if options.quick else []
+        arguments = (
+            QUICK_ARGUMENTS.get(name, [])
+            if options.quick
+            else FULL_ARGUMENTS.get(name, [])
+        )
         print(f"=== {name}: {found[name].name} {' '.join(arguments)}", flush=True)
         start = time.perf_counter()
         status = subprocess.run(
