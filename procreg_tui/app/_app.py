@@ -40,6 +40,7 @@ from procreg_tui.app._dialogs import (
 )
 from procreg_tui.app._editor import DefinitionEditor, definition_text
 from procreg_tui.app._entries import Entry, Filter, label_of
+from procreg_tui.app._export import EXPORT_FORMATS, ExportScreen, export_definition
 from procreg_tui.app._input import tolerate_invalid_input
 from procreg_tui.app._literal import LiteralInput
 from procreg_tui.app._live_panel import LivePanel
@@ -1177,6 +1178,7 @@ class ProcregApp(App[int]):
             ("j / ↓, k / ↑", "Next / previous definition"),
             ("PgDn / PgUp, Home / End", "Move a page / to the ends"),
             ("Enter", "Edit the highlighted definition"),
+            ("^p export", "Export as slurm, condor, cwl, k8s, systemd or sh"),
             ("✗  !  *", "Marks: errors, warnings, unsaved edits"),
             ("1x  svc", "Process type: single, service"),
         ]
@@ -1245,6 +1247,89 @@ class ProcregApp(App[int]):
         ):
             if not self._off(action):
                 yield SystemCommand(title, help_text, _runner(self, action))
+        if self._current is not None:
+            for export_format, what in EXPORT_FORMATS:
+                yield SystemCommand(
+                    f"Export as {export_format}",
+                    f"Show definition {self._current} as {what}, to save to a file",
+                    _runner(self, f"export({str(export_format)!r})"),
+                )
+
+    def action_export(self, name: str) -> None:
+        """Show the definition in the editor exported as ``name``, to save.
+
+        What is exported is what the live panel checks: the editor's text, with
+        the values typed for the ``${variables}``. A definition with errors is
+        refused, as ``procreg export`` refuses it.
+        """
+        from procreg_tui.export import ExportError, ExportFormat  # noqa: PLC0415
+
+        export_format = ExportFormat(name)
+        record_id = self._current
+        analysis = self._analysis
+        if record_id is None or analysis is None:
+            self.notify("No definition is open to export.", severity="warning")
+            return
+        refusal = _export_refusal(analysis)
+        if refusal is not None:
+            self.notify(
+                f"Definition {record_id} {refusal}: it cannot be exported as "
+                f"{export_format}.",
+                title="Export",
+                severity="error",
+                markup=False,
+            )
+            return
+        assert analysis.definition is not None
+        entry = self._by_id.get(record_id)
+        record = Record(
+            record_id, analysis.definition, entry.revision if entry else 0, "", "", ""
+        )
+        typed = {
+            variable: value
+            for variable, value in self._overrides.get(record_id, {}).items()
+            if value and variable in analysis.bindings
+        }
+        try:
+            exported = export_definition(record, export_format, typed)
+        except ExportError as error:
+            self.notify(
+                f"Definition {record_id} cannot be exported as {export_format}: "
+                f"{error}.",
+                title="Export",
+                severity="error",
+                markup=False,
+            )
+            return
+        notes = []
+        if record_id in self._drafts:
+            notes.append("With the unsaved edits of the editor.")
+        if typed and export_format != "sh":
+            names = ", ".join(f"${{{variable}}}" for variable in typed)
+            notes.append(f"{names}: as typed in the live panel.")
+        title = Content(f"Definition {record_id} ") + as_content(
+            f"“{label_of(analysis.definition)}”"
+        )
+        title += Content(f" as {export_format}")
+
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self.notify(
+                    f"Wrote definition {record_id} as {export_format} to {path}.",
+                    title="Export",
+                    markup=False,
+                )
+
+        self.push_screen(
+            ExportScreen(
+                title,
+                exported,
+                notes=notes,
+                secrets=analysis.secrets,
+                masking=not self._revealed,
+            ),
+            saved,
+        )
 
     def action_reveal(self) -> None:
         """Show or mask secret-looking values in the editor and the live panel."""
@@ -1828,6 +1913,20 @@ def _save_warning(analysis: Analysis) -> str:
             f"The definition has {_count(errors, 'error')}; it will be marked invalid."
         )
     return " ".join(sentences)
+
+
+def _export_refusal(analysis: Analysis) -> str | None:
+    """Say why the analysed definition cannot be exported, or return ``None``."""
+    if analysis.definition is None:
+        return "is not a JSON object"
+    errors = [p for p in analysis.problems if p.severity is Severity.ERROR]
+    if not errors:
+        return None
+    first = errors[0]
+    more = f"; {len(errors) - 1} more in the Problems list" if len(errors) > 1 else ""
+    return (
+        f"has {_count(len(errors), 'error')} ({first.json_path}: {first.message}{more})"
+    )
 
 
 def _secrets_of(definition: Mapping[str, Any]) -> list[str]:
