@@ -23,6 +23,8 @@ REPLACEMENT = "\ufffd"
 (from ``$EDITOR``'s file, or typed in a terminal that is not UTF-8)."""
 LOST = "replacement-character"
 """The code of the problem placed at each U+FFFD of the text."""
+UNWRAPPED = 1 << 30
+"""A width no line of the wiring reaches: one line per step, wrapped when drawn."""
 _LOST_LIMIT = 100
 """At most this many U+FFFD are placed one by one."""
 _LOST_MESSAGE = (
@@ -43,7 +45,8 @@ class Analysis:
     command_line: str | None
     """The resolved command line; ``None`` when there is nothing to resolve."""
     wiring: list[str]
-    """The wiring, one line per step of the path data takes."""
+    """The wiring, one line per step of the path data takes, however long:
+    the live panel wraps them to its width."""
     bindings: dict[str, str]
     """Every variable the definition uses, with the value it was resolved with."""
     unbound: frozenset[str]
@@ -117,7 +120,7 @@ def analyse(
     try:
         resolution = resolve(definition, bindings)
         line = command_line(resolution)
-        drawing = wiring(definition, bindings).to_text()
+        drawing = wiring(definition, bindings).to_text(UNWRAPPED)
     except Exception as error:
         return Analysis(
             document,

@@ -195,6 +195,13 @@ class ProcregApp(App[int]):
             show=False,
             tooltip="Go to the values of the ${variables}",
         ),
+        Binding(
+            "w",
+            "wiring",
+            "Wiring",
+            show=False,
+            tooltip="Go to the wiring in the live panel (arrows and PgUp/PgDn scroll)",
+        ),
         Binding("q", "quit", "Quit", tooltip="Quit (asks when edits are unsaved)"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, tooltip="Quit"),
         Binding(
@@ -894,6 +901,11 @@ class ProcregApp(App[int]):
         if not self._live_panel.focus_bindings():
             self.notify("The definition uses no ${variable}.", markup=False)
 
+    def action_wiring(self) -> None:
+        """Move the keyboard to the live panel, its wiring in view."""
+        if not self._live_panel.focus_wiring():
+            self.notify("No definition is open.")
+
     # TODO: reading and checking run on the event loop; a 10 MB definition
     # costs about 0.4 s per pause in typing (and 1.8 s to open it), during
     # which keys wait. A thread would not help while the work holds the GIL.
@@ -1190,8 +1202,9 @@ class ProcregApp(App[int]):
             ("ctrl+z / ctrl+y", "Undo / redo typing"),
         ]
         live = [
-            ("p / b (from the list)", "Go to the problems / the bindings"),
-            ("Tab / shift+Tab", "Move between the bindings and the problems"),
+            ("p / b / w (from the list)", "Go to the problems / bindings / wiring"),
+            ("↑↓ PgUp PgDn Home End", "Scroll the panel (after w)"),
+            ("Tab / shift+Tab", "Move between the panel, bindings and problems"),
             ("Enter on a problem", "Move the editor's cursor to it"),
             ("typing in a binding", "Resolve the command line with that value"),
             ("Escape", "Back to the list"),
@@ -1242,6 +1255,11 @@ class ProcregApp(App[int]):
             ),
             ("problems", "Go to the problems", "Move the keyboard to the problems"),
             ("bindings", "Go to the bindings", "Type values for the ${variables}"),
+            (
+                "wiring",
+                "Go to the wiring",
+                "Scroll the live panel with the arrow keys, down to the wiring",
+            ),
             ("filter", "Filter", "Narrow the list of definitions"),
             ("help", "Help: every key", "List every key binding of procreg"),
         ):

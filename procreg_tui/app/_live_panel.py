@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.geometry import Region
+from textual.content import Content
+from textual.geometry import Region, Size
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -45,11 +48,108 @@ def _problem_prompt(problem: Problem, position: tuple[int, int] | None) -> Text:
     return prompt
 
 
-class LivePanel(VerticalScroll, can_focus=False):
+VALUE_COLUMN = 16
+"""Where the values of the wiring's rows start, after their labels."""
+_NARROWEST_VALUES = 12
+"""Fewer columns than this for the values, and they go under their labels."""
+
+
+def wrap_wiring_row(row: str, width: int) -> list[str]:
+    """Return one row of the wiring as lines of at most ``width`` cells.
+
+    A value too long for its row goes on under itself (a hanging indent),
+    its note in parentheses on a line of its own when it does not fit beside
+    it; a word longer than a line is cut into pieces. Nothing is left out.
+    """
+    if cell_len(row) <= width or width < 2:
+        return [row]
+    head, value = row[:VALUE_COLUMN], row[VALUE_COLUMN:]
+    if len(row) <= VALUE_COLUMN or head[-1:] != " " or not head.strip():
+        return _fold(row, width)
+    indent = VALUE_COLUMN
+    if width - indent < _NARROWEST_VALUES:
+        # Too narrow beside the label: the value goes under it.
+        indent = min(VALUE_COLUMN, 4 + len(head) - len(head.lstrip()))
+        lines = [head.rstrip()]
+        return lines + [" " * indent + line for line in _fold(value, width - indent)]
+    lines = []
+    line = ""
+    # The value and its note ("/tmp/in  (${input_file})") break apart first.
+    for piece in value.split("  "):
+        joined = f"{line}  {piece}" if line else piece
+        if cell_len(joined) <= width - indent:
+            line = joined
+            continue
+        if line:
+            lines.append(line)
+        line = piece
+        if cell_len(piece) > width - indent:
+            *full, line = _fold(piece, width - indent)
+            lines += full
+    lines.append(line)
+    return [head + lines[0], *(" " * indent + line for line in lines[1:])]
+
+
+def _fold(text: str, width: int) -> list[str]:
+    """Return ``text`` wrapped at its spaces to ``width`` cells, long words cut."""
+    return [line.plain.rstrip() for line in Content(text).wrap(width)] or [""]
+
+
+class WiringView(Widget):
+    """The wiring, its long rows wrapped to the panel's width with a hanging indent."""
+
+    DEFAULT_CSS = """
+    WiringView {
+        width: 1fr;
+        height: auto;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: list[str] = []
+        self._wrapped: tuple[int, list[str]] = (-1, [])
+
+    @property
+    def rows(self) -> list[str]:
+        """The rows shown, one per step of the wiring, not wrapped."""
+        return list(self._rows)
+
+    def show(self, rows: list[str]) -> None:
+        """Show ``rows``, one per step of the wiring."""
+        if rows == self._rows:
+            return
+        self._rows = list(rows)
+        self._wrapped = (-1, [])
+        self.refresh(layout=True)
+
+    def lines(self, width: int) -> list[str]:
+        """Return the rows wrapped to ``width`` cells."""
+        if self._wrapped[0] != width:
+            wrapped = [
+                line for row in self._rows for line in wrap_wiring_row(row, width)
+            ]
+            self._wrapped = (width, wrapped)
+        return self._wrapped[1]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """Return the number of lines the rows take at ``width``."""
+        return len(self.lines(width))
+
+    def render(self) -> Text:
+        """Draw the rows wrapped to the widget's width, as text."""
+        lines = self.lines(self.content_size.width)
+        return as_text("\n".join(lines), keep_newlines=True)
+
+
+class LivePanel(VerticalScroll):
     """Shows what the definition in the editor would run, and what is wrong with it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "List", key_display="esc"),
+        # Shown in the footer while the panel has the keyboard; the other keys
+        # that scroll it (up, down, home, end) come with VerticalScroll.
+        Binding("pagedown", "page_down", "Scroll", key_display="↑↓ PgDn"),
     ]
 
     class Left(Message):
@@ -78,6 +178,8 @@ class LivePanel(VerticalScroll, can_focus=False):
         self._analysis: Analysis | None = None
         self._variables: tuple[str, ...] = ()
         self._revealed = False
+        # Takes the keyboard once it shows a definition.
+        self.can_focus = False
 
     def compose(self) -> ComposeResult:
         """Lay out the four sections, what needs attention first."""
@@ -87,8 +189,8 @@ class LivePanel(VerticalScroll, can_focus=False):
         yield OptionList(id="problems", markup=False)
         yield Label("Bindings", classes="heading", id="bindings-heading")
         yield Vertical(id="bindings")
-        yield Label("Wiring", classes="heading")
-        yield Static(id="wiring", classes="value")
+        yield Label("Wiring", classes="heading", id="wiring-heading")
+        yield WiringView(id="wiring")
 
     def action_leave(self) -> None:
         """Ask to give the keyboard back to the list."""
@@ -102,6 +204,17 @@ class LivePanel(VerticalScroll, can_focus=False):
         listing.focus()
         if listing.highlighted is None:
             listing.highlighted = 0
+        return True
+
+    def focus_wiring(self) -> bool:
+        """Take the keyboard, the wiring in view; return whether there is one."""
+        if self._analysis is None:
+            return False
+        self.focus(scroll_visible=False)
+        heading = self.query_one("#wiring-heading", Label)
+        # The heading on the panel's first row, as far as the panel scrolls.
+        offset = heading.region.y - self.content_region.y
+        self.scroll_to(y=self.scroll_y + offset, animate=False, immediate=True)
         return True
 
     def focus_bindings(self) -> bool:
@@ -135,10 +248,14 @@ class LivePanel(VerticalScroll, can_focus=False):
         self._analysis = analysis
         self._revealed = revealed
         command = self.query_one("#command-line", Static)
-        drawing = self.query_one("#wiring", Static)
+        drawing = self.query_one("#wiring", WiringView)
+        # Reachable by keyboard (Tab, w) while it shows a definition.
+        self.can_focus = analysis is not None
         if analysis is None:
+            if self.has_focus:
+                self.post_message(self.Left())
             command.update(Text("No definition selected.", "dim"))
-            drawing.update("")
+            drawing.show([])
             self._show_bindings({})
             self._show_problems([], None)
             return
@@ -158,8 +275,7 @@ class LivePanel(VerticalScroll, can_focus=False):
             command.update(as_text(f"Cannot resolve: {analysis.failure}", "red"))
         else:
             command.update(Text("The text is not a definition yet.", "dim"))
-        lines = [mask_secrets(line, secrets) for line in analysis.wiring]
-        drawing.update(as_text("\n".join(lines), keep_newlines=True))
+        drawing.show([mask_secrets(line, secrets) for line in analysis.wiring])
         self._show_bindings(analysis.bindings)
         self._show_problems(analysis.problems, analysis)
 

@@ -631,7 +631,7 @@ async def test_read_only_shows_only_the_keys_that_work(registry: Registry) -> No
         sections = dict(app._help_sections())
         main_keys = [key for key, _ in sections[next(iter(sections))]]
         assert main_keys == [
-            "?", "/", "c", "^r", "r", "s", "p", "b", "q", "^q", "^p",
+            "?", "/", "c", "^r", "r", "s", "p", "b", "w", "q", "^q", "^p",
         ]  # fmt: skip
         assert sections["Off: the registry is read-only"] == [
             ("n", "New definition from a template"),

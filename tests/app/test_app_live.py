@@ -5,13 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_helpers import list_lines, settle, shown, text_area_lines, until_loaded
+from app_helpers import (
+    footer_keys,
+    list_lines,
+    settle,
+    shown,
+    text_area_lines,
+    until_loaded,
+)
 from textual.geometry import Region
 from textual.widgets import Footer, Input, OptionList, TextArea
 
 from procreg_tui.app import create_app
+from procreg_tui.app._definition_list import DefinitionList
 from procreg_tui.app._dialogs import ConflictScreen
 from procreg_tui.app._editor import DefinitionEditor
+from procreg_tui.app._live_panel import LivePanel, WiringView
 from procreg_tui.app._text import MASK
 from procreg_tui.registry import Registry
 
@@ -34,9 +43,90 @@ async def test_live_panel_shows_command_line_and_wiring(registry: Registry) -> N
             "timeout 600 /usr/local/bin/ffmpeg -i /tmp/procreg/input -q:a 2 "
             "/tmp/procreg/output"
         )
-        wiring = shown(app, "#wiring").splitlines()
+        wiring = app.query_one(WiringView).rows
         assert wiring[0] == "message bus"
         assert wiring[-1] == "message bus"
+
+
+WIRING_AT_80 = [
+    "message bus",
+    "  ↓",
+    "input adapter   file path",
+    "    path        /tmp/procreg/input",
+    "                (${input_file})",
+    "    how         passed as argument 2",
+    "  ↓",
+    "process         /usr/local/bin/ffmpeg",
+    "                (5 arguments)",
+    "  ↓",
+    "output adapter  file path",
+    "    path        /tmp/procreg/output",
+    "                (${output_file})",
+    "    how         passed as argument 5; read back",
+    "                after exit",
+    "  ↓",
+    "message bus",
+]
+"""The wiring of ffmpeg-to-mp3 in the live panel at 80 columns (48 wide)."""
+
+
+async def test_w_reaches_the_wiring_by_keyboard(registry: Registry) -> None:
+    """At 80x24 w moves the keyboard to the live panel with the wiring in view,
+    its long rows wrapped under their values; the arrows, PgDn and End scroll
+    the panel, the footer says so, and Escape goes back to the list."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await settle(pilot)
+        panel = app.query_one(LivePanel)
+        wiring = app.query_one(WiringView)
+        assert wiring.lines(wiring.content_size.width) == WIRING_AT_80
+        assert wiring.content_size.width == 48
+        assert panel.scroll_y == 0
+
+        await pilot.press("w")
+        await pilot.pause()
+        assert panel.has_focus
+        assert footer_keys(app)[:2] == [("↑↓ PgDn", "Scroll"), ("esc", "List")]
+        heading = app.query_one("#wiring-heading")
+        assert heading.region.y == panel.content_region.y
+        start = panel.scroll_y
+
+        await pilot.press("down")
+        await pilot.pause(0.3)
+        assert panel.scroll_y == start + 1
+        await pilot.press("end")
+        await pilot.pause(0.5)
+        assert panel.scroll_y == panel.max_scroll_y
+        assert wiring.region.bottom == panel.content_region.bottom
+        await pilot.press("home")
+        await pilot.pause(0.5)
+        assert panel.scroll_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause(0.5)
+        assert panel.scroll_y == panel.content_region.height
+
+        await pilot.press("escape")
+        assert app.focused is app.query_one(DefinitionList)
+
+
+async def test_the_panel_is_in_the_tab_order_only_with_a_definition(
+    registry: Registry,
+) -> None:
+    """From a binding, shift+Tab reaches the panel itself; with no definition
+    shown the panel takes no keyboard."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await settle(pilot)
+        panel = app.query_one(LivePanel)
+        await pilot.press("b", "shift+tab")
+        assert app.focused is panel
+        await pilot.press("escape", "slash", *"zzzz")
+        await settle(pilot)
+        assert not panel.focusable
+        await pilot.press("w")
+        assert app.focused is app.query_one("#filter")
 
 
 async def test_binding_inputs_resolve_again(registry: Registry) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from procreg_tui.app._editor import definition_text
 from procreg_tui.app._entries import Entry, Filter
+from procreg_tui.app._live_panel import wrap_wiring_row
 from procreg_tui.app._masking import secret_spans
 from procreg_tui.app._text import visible
 
@@ -61,3 +64,53 @@ def test_secret_spans_cover_values_however_they_are_written() -> None:
     line = '  "A": "x\\"y", "B": "--x\\"y--", "C": "\\u0078\\"y", "x": 1'
     assert secret_spans(line, ['x"y']) == [(8, 12), (23, 27), (38, 47)]
     assert secret_spans("  1, 2, x", ["x"]) == []
+
+
+@pytest.mark.parametrize(
+    ("row", "width", "lines"),
+    [
+        pytest.param("message bus", 48, ["message bus"], id="short"),
+        pytest.param(
+            "    path        /tmp/in  (${input_file})",
+            32,
+            ["    path        /tmp/in", "                (${input_file})"],
+            id="note-apart",
+        ),
+        pytest.param(
+            "process         /" + "x" * 40,
+            30,
+            [
+                "process         /xxxxxxxxxxxxx",
+                "                xxxxxxxxxxxxxx",
+                "                xxxxxxxxxxxxx",
+            ],
+            id="long-word-cut",
+        ),
+        pytest.param(
+            "    how         passed as argument 5; read back after exit",
+            24,
+            [
+                "    how",
+                "        passed as",
+                "        argument 5; read",
+                "        back after exit",
+            ],
+            id="narrow-under-the-label",
+        ),
+        pytest.param(
+            "/" * 30,
+            20,
+            ["/" * 20, "/" * 10],
+            id="no-value-column",
+        ),
+    ],
+)
+def test_wiring_rows_wrap_with_a_hanging_indent(
+    row: str, width: int, lines: list[str]
+) -> None:
+    """A long row goes on under its value, never cut: every character stays."""
+    wrapped = wrap_wiring_row(row, width)
+
+    assert wrapped == lines
+    assert all(len(line) <= width for line in wrapped)
+    assert "".join(wrapped).replace(" ", "") == row.replace(" ", "")

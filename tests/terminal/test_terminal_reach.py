@@ -3,7 +3,8 @@
 Each case starts ``procreg --db FILE`` in a private tmux server with one
 terminal type, size, locale and colour setting, reads the screen back and
 quits with ``q``. At 80x24 the wiring is below the fold of the live panel; it
-is read after turning the mouse wheel over the panel, as a user would.
+is reached by keyboard, as a user would: ``w`` brings its start into view and
+End its end.
 """
 
 from __future__ import annotations
@@ -58,19 +59,27 @@ WIRING = [
 ]
 """The wiring of ffmpeg-to-mp3 with the sample bindings, line by line."""
 
-WIRING_END_AT_80 = [
+WIRING_AT_80 = [
+    "message bus",
+    "  ↓",
     "input adapter   file path",
+    "    path        /tmp/procreg/input",
+    "                (${input_file})",
     "    how         passed as argument 2",
     "  ↓",
+    "process         /usr/local/bin/ffmpeg",
+    "                (5 arguments)",
     "  ↓",
     "output adapter  file path",
+    "    path        /tmp/procreg/output",
+    "                (${output_file})",
+    "    how         passed as argument 5; read back",
+    "                after exit",
     "  ↓",
     "message bus",
 ]
-"""The rows of the wiring's end that fit the live panel at 80 columns, in order.
-
-The panel is 48 columns wide there; longer rows are cut at its edge.
-"""
+"""The wiring at 80 columns, where the live panel is 48 columns wide: rows too
+long for it go on under their values."""
 
 LOCALE_AND_COLOUR = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "NO_COLOR")
 """Variables each case sets itself or leaves unset."""
@@ -169,12 +178,6 @@ def label_fits(shown: str, label: str) -> bool:
     return shown == label or (shown.endswith("…") and label.startswith(shown[:-1]))
 
 
-def is_subsequence(wanted: list[str], rows: list[str]) -> bool:
-    """Whether ``wanted`` appear among ``rows`` in this order."""
-    remaining = iter(rows)
-    return all(row in remaining for row in wanted)
-
-
 _SGR = re.compile(r"\x1b\[([0-9;]*)m")
 _BASIC = frozenset({*range(30, 38), *range(40, 48), *range(90, 98), *range(100, 108)})
 """The SGR codes of the 16 colours, for text and background."""
@@ -247,7 +250,8 @@ def test_app_reaches_the_terminal(
 
     The list shows every id with its label (cut with an ellipsis when the
     column is too narrow), the live panel the whole command line, and the
-    wiring: all of it at 200x60, its end reached with the mouse wheel at 80x24.
+    wiring: all of it at 200x60; at 80x24 reached with w and End, every row
+    whole.
     Under LANG=C the lines are drawn as they are under UTF-8, never as
     replacement characters or escapes. 16-colour terminals get only the 16
     colours, NO_COLOR only black, white and greys.
@@ -277,20 +281,22 @@ def test_app_reaches_the_terminal(
     if terminal.height >= 60:
         assert panel.section(screen, "Wiring") == WIRING
     else:
-
-        def wiring_end_shown(screen: str) -> bool:
-            shown = [row for row in panel.rows(screen) if row]
-            return shown[-1:] == ["message bus"] and is_subsequence(
-                WIRING_END_AT_80, shown
-            )
-
-        screen = tmux.scroll_until(
-            wiring_end_shown,
-            "the end of the wiring",
-            column=panel.left + 5,
-            row=panel.top + 3,
+        tmux.send("w")
+        screen = tmux.wait_for(
+            lambda screen: panel.rows(screen)[0] == "Wiring", "the wiring after w"
         )
+        start = panel.rows(screen)[1:]
+        assert start == WIRING_AT_80[: len(start)], screen
         assert readable(screen), screen
+
+        tmux.send("End")
+        screen = tmux.wait_for(
+            lambda screen: panel.rows(screen)[-1] == "message bus",
+            "the end of the wiring after End",
+        )
+        end = panel.rows(screen)
+        assert end == WIRING_AT_80[-len(end) :], screen
+        assert len(start) + len(end) >= len(WIRING_AT_80)
 
     used = colours(drawn)
     assert used, drawn
