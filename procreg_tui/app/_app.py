@@ -75,6 +75,9 @@ OPEN_DELAY = 0.08
 """Seconds the list's cursor must rest before its definition opens in the editor."""
 SEARCH_SLICE = 2000
 """Rows whose search text is worked out between two looks at the keyboard."""
+COPY_DIALOG_CHARS = 100_000
+"""The longest text the copy dialog shows whole: longer, it would take seconds
+to open and to scroll. Longer text is shown cut, and the dialog says so."""
 POLL_INTERVAL = 1.0
 """Seconds between two looks at whether the registry file changed on disk."""
 
@@ -1755,8 +1758,13 @@ class ProcregApp(App[int]):
             # The message says "Copied": a title would take a row for nothing.
             self.notify(message, markup=False)
             return
-        shown = text if outcome.routes else text[:10_000]
-        self.push_screen(TextScreen("Command line", message, shown))
+        if len(text) > COPY_DIALOG_CHARS:
+            message += (
+                f" Below are the first {COPY_DIALOG_CHARS:,} of its {len(text):,} "
+                "characters, the rest cut; procreg render prints it whole."
+            )
+            text = text[:COPY_DIALOG_CHARS]
+        self.push_screen(TextScreen("Command line", message, text))
 
     @work(exclusive=True, group="external-edit")
     async def action_external_edit(self) -> None:

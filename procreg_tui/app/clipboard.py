@@ -91,7 +91,7 @@ def copy_text(
     try:
         (system_copy or pyperclip.copy)(text)
     except (pyperclip.PyperclipException, OSError) as error:
-        system_note = f"System clipboard: {error}".rstrip(". ") + "."
+        system_note = _system_note(error, environ)
     else:
         return CopyOutcome((SYSTEM,), certain=True)
 
@@ -117,6 +117,26 @@ def copy_text(
     if not routes:
         notes.insert(0, system_note)
     return CopyOutcome(tuple(routes), certain=certain, notes=tuple(notes))
+
+
+def _system_note(error: Exception, environ: Mapping[str, str]) -> str:
+    """Return one plain sentence saying why the system clipboard failed.
+
+    pyperclip's own message runs to several lines of installation advice for
+    a desktop; on a login node the reason is simply that there is no display.
+    """
+    message = str(error)
+    if "copy/paste mechanism" in message:
+        if not (environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")):
+            return "There is no system clipboard: no display is set."
+        return (
+            "The system clipboard cannot be reached: it needs xclip, xsel or "
+            "wl-clipboard installed."
+        )
+    if isinstance(error, OSError) and error.strerror:
+        message = error.strerror
+    first = " ".join(message.split("\n", 1)[0].split()).rstrip(". ")
+    return f"The system clipboard failed: {first or type(error).__name__}."
 
 
 def _load_tmux_buffer(text: str, run: Runner) -> str | None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pyperclip
 import pytest
 from app_helpers import settle, until_loaded
 from textual.geometry import Region
+from textual.widgets import Static, TextArea
 from textual.widgets._toast import Toast
 
 from procreg_tui.app import clipboard, create_app
@@ -255,3 +257,92 @@ async def test_notifications_leave_the_command_line_readable(
             "Read the registry again: 6 definitions.",
         ]
         assert covered() == set()
+
+
+PYPERCLIP_MESSAGE = (
+    "Pyperclip could not find a copy/paste mechanism for your system. For more "
+    "information, please visit https://pyperclip.readthedocs.io/en/latest/"
+    "index.html#not-implemented-error\nOn Linux, you can run `sudo apt-get install "
+    "xclip`, `sudo apt-get install xselect` (on X11) or `sudo apt-get install "
+    "wl-clipboard` (on Wayland) to install a copy/paste mechanism."
+)
+"""What pyperclip raises where it finds no clipboard program."""
+
+
+def _pyperclip_finds_nothing(text: str) -> None:
+    raise pyperclip.PyperclipException(PYPERCLIP_MESSAGE)
+
+
+@pytest.mark.parametrize(
+    ("environ", "note"),
+    [
+        ({}, "There is no system clipboard: no display is set."),
+        (
+            {"DISPLAY": ":0"},
+            "The system clipboard cannot be reached: it needs xclip, xsel or "
+            "wl-clipboard installed.",
+        ),
+    ],
+    ids=["no-display", "display"],
+)
+def test_pyperclip_advice_is_one_plain_sentence(
+    environ: dict[str, str], note: str
+) -> None:
+    """pyperclip's several lines of advice become one sentence of the reason."""
+    outcome = copy_text(
+        "a" * (clipboard.MAX_OSC52_BYTES + 1),
+        send_osc52=lambda text: None,
+        environ=environ,
+        system_copy=_pyperclip_finds_nothing,
+    )
+
+    assert outcome.notes[0] == note
+
+
+def test_other_clipboard_failures_keep_their_first_line() -> None:
+    """Another failure is told by its first line, as one sentence."""
+    outcome = copy_text(
+        "a" * (clipboard.MAX_OSC52_BYTES + 1),
+        send_osc52=lambda text: None,
+        environ={},
+        system_copy=lambda text: (_ for _ in ()).throw(
+            pyperclip.PyperclipException("Error calling xclip.\nTraceback...")
+        ),
+    )
+
+    assert outcome.notes[0] == "The system clipboard failed: Error calling xclip."
+
+
+@pytest.mark.asyncio
+async def test_a_long_command_line_is_shown_cut_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no clipboard, a command line too long to show whole is shown cut,
+    and the dialog says so and how long it is; pyperclip's advice is told in
+    one plain sentence."""
+    monkeypatch.setattr(pyperclip, "copy", _pyperclip_finds_nothing)
+    word = "a" * 150_000
+    with Registry.open(tmp_path / "registry.json") as registry:
+        registry.create({"exec": "/bin/echo", "argv": [word]})
+        app = create_app(registry)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until_loaded(pilot)
+            await settle(pilot)
+            await pilot.press("c")
+            for _ in range(300):
+                if isinstance(app.screen, TextScreen):
+                    break
+                await pilot.pause(0.02)
+
+            assert isinstance(app.screen, TextScreen)
+            message = str(app.screen.query_one(".dialog-body", Static).content)
+            text = app.screen.query_one("#text", TextArea).text
+
+    full = f"/bin/echo {word}"
+    assert message == (
+        "Could not copy the command line: no clipboard is reachable. There is "
+        "no system clipboard: no display is set. Too long for the terminal "
+        "clipboard (over 56,245 bytes). Below are the first 100,000 of its "
+        f"{len(full):,} characters, the rest cut; procreg render prints it whole."
+    )
+    assert text == full[:100_000]
