@@ -10,6 +10,7 @@ import pytest
 from app_helpers import footer_keys, list_labels, settle, shown, until_loaded
 from textual.widgets import Input, Static
 
+from procreg_tui.app import _app as app_module
 from procreg_tui.app import create_app
 from procreg_tui.app._app import POLL_INTERVAL
 from procreg_tui.app._definition_list import DefinitionList
@@ -238,13 +239,20 @@ async def test_change_on_disk_refreshes_and_keeps_the_draft(registry: Registry) 
         assert app.drafts.keys() == {1}
 
 
-async def test_r_reloads(registry: Registry) -> None:
-    """r reads the registry again and shows what changed."""
+async def test_r_reloads(registry: Registry, monkeypatch: pytest.MonkeyPatch) -> None:
+    """r reads the registry again and shows what changed.
+
+    The app's own look at the file every second is put off for the test, so
+    that only r can show the change.
+    """
+    monkeypatch.setattr(app_module, "POLL_INTERVAL", 3600.0)
     app = create_app(registry)
     async with app.run_test(size=(80, 24)) as pilot:
         await until_loaded(pilot)
         with Registry.open(registry.path) as other:
             other.delete(6)
+        await pilot.pause(2 * POLL_INTERVAL)
+        assert len(list_labels(app)) == 6, "the poll ran: r would not be tested"
 
         await pilot.press("r")
         for _ in range(300):
@@ -253,6 +261,8 @@ async def test_r_reloads(registry: Registry) -> None:
             await pilot.pause(0.02)
 
         assert "wc-input-argument" not in list_labels(app)
+        messages = [note.message for note in app._notifications]
+        assert messages[-1] == "Read the registry again: 5 definitions."
 
 
 async def test_help_lists_every_binding(registry: Registry) -> None:
