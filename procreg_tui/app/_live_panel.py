@@ -211,11 +211,15 @@ class LivePanel(VerticalScroll):
         if self._analysis is None:
             return False
         self.focus(scroll_visible=False)
+        # Once laid out: fields for the bindings may still be coming in.
+        self.call_after_refresh(self._scroll_to_wiring)
+        return True
+
+    def _scroll_to_wiring(self) -> None:
+        """Scroll the wiring's heading to the panel's first row, as far as it goes."""
         heading = self.query_one("#wiring-heading", Label)
-        # The heading on the panel's first row, as far as the panel scrolls.
         offset = heading.region.y - self.content_region.y
         self.scroll_to(y=self.scroll_y + offset, animate=False, immediate=True)
-        return True
 
     def focus_bindings(self) -> bool:
         """Move the keyboard to the first binding; return whether there is one."""

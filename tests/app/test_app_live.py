@@ -110,6 +110,25 @@ async def test_w_reaches_the_wiring_by_keyboard(registry: Registry) -> None:
         assert app.focused is app.query_one(DefinitionList)
 
 
+async def test_w_right_after_opening_brings_the_wiring_to_the_top(
+    registry: Registry,
+) -> None:
+    """w pressed as soon as a definition shows, while the fields of its
+    bindings are still coming in, still puts the wiring at the panel's top."""
+    for _ in range(5):
+        app = create_app(registry)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(500):
+                if app.analysis is not None:
+                    break
+                await pilot.pause(0.001)
+            await pilot.press("w")
+            await pilot.pause(0.2)
+
+            heading = app.query_one("#wiring-heading")
+            assert heading.region.y == app.query_one(LivePanel).content_region.y
+
+
 async def test_the_panel_is_in_the_tab_order_only_with_a_definition(
     registry: Registry,
 ) -> None:
