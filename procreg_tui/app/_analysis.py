@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from procreg_tui.app._glyphs import glyphs
 from procreg_tui.app._text import secret_values
 from procreg_tui.definition import (
     Document,
@@ -120,7 +121,9 @@ def analyse(
     try:
         resolution = resolve(definition, bindings)
         line = command_line(resolution)
-        drawing = wiring(definition, bindings).to_text(UNWRAPPED)
+        drawing = wiring(definition, bindings).to_text(
+            UNWRAPPED, ascii_only=glyphs().ascii
+        )
     except Exception as error:
         return Analysis(
             document,

@@ -20,6 +20,7 @@ from textual import events, on, work
 from textual.actions import ActionParseResult
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette, SearchIcon
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.dom import DOMNode
@@ -41,6 +42,7 @@ from procreg_tui.app._dialogs import (
 from procreg_tui.app._editor import DefinitionEditor, definition_text
 from procreg_tui.app._entries import Entry, Filter, label_of
 from procreg_tui.app._export import EXPORT_FORMATS, ExportScreen, export_definition
+from procreg_tui.app._glyphs import choose_glyphs, glyphs
 from procreg_tui.app._input import tolerate_invalid_input
 from procreg_tui.app._literal import LiteralInput
 from procreg_tui.app._live_panel import LivePanel
@@ -95,6 +97,15 @@ WHEN_TOO_SMALL = frozenset({"quit", "help", "help_quit"})
 """The only actions that run while the terminal is too small to show the app."""
 
 RegistrySource = Registry | Callable[[], Registry]
+
+_ARROW_WORDS = (
+    ("↑↓", "up/down"),
+    ("↑", "up"),
+    ("↓", "down"),
+    ("←", "left"),
+    ("→", "right"),
+)
+"""Arrows in key names, and the words for them in ASCII."""
 
 _ENCODING_PROBLEMS = frozenset({"byte-order-mark", "encoding"})
 """Problems of a file's bytes, which its decoded text no longer shows."""
@@ -217,8 +228,17 @@ class ProcregApp(App[int]):
         ),
     ]
 
-    def __init__(self, registry: RegistrySource, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        registry: RegistrySource,
+        *,
+        read_only: bool = False,
+        ascii_only: bool | None = None,
+    ) -> None:
         super().__init__()
+        # Before any widget is made: some draw a symbol when made.
+        more = choose_glyphs(ascii_only=ascii_only).more
+        self.set_class(glyphs().ascii, "-ascii")
         self._source = registry
         self._db: Registry | None = registry if isinstance(registry, Registry) else None
         self._force_read_only = read_only
@@ -263,7 +283,7 @@ class ProcregApp(App[int]):
             placeholder="/ to filter", id="filter", compact=True
         )
         self._list = DefinitionList(id="list")
-        self._status = Label("Loading the registry…", id="list-status")
+        self._status = Label(f"Loading the registry{more}", id="list-status")
         self._editor = DefinitionEditor(id="editor")
         self._live_panel = LivePanel(id="live")
 
@@ -317,6 +337,28 @@ class ProcregApp(App[int]):
                 os.environ.pop(name, None)
             tolerate_invalid_input()
         return super().run(*args, **kwargs)
+
+    def action_command_palette(self) -> None:
+        """Open the command palette; its search icon is ``>`` in ASCII."""
+        if not glyphs().ascii:
+            super().action_command_palette()
+        elif self.use_command_palette and not any(
+            isinstance(screen, CommandPalette) for screen in self.screen_stack
+        ):
+            palette = CommandPalette(
+                placeholder="Search for commands...", id="--command-palette"
+            )
+            self.push_screen(palette)
+            palette.call_after_refresh(_ascii_search_icon, palette)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Return how the footer and the help name a key: arrows in words
+        under a locale that is not UTF-8."""
+        display = super().get_key_display(binding)
+        if glyphs().ascii:
+            for arrow, word in _ARROW_WORDS:
+                display = display.replace(arrow, word)
+        return display
 
     @property
     def too_small(self) -> bool:
@@ -693,11 +735,11 @@ class ProcregApp(App[int]):
         shown = len(self._list.rows)
         total = len(self._entries)
         if self._writing is not None:
-            status = f"{self._writing}…"
+            status = f"{self._writing}{glyphs().more}"
         elif self._loading:
-            status = "Reading the registry…"
+            status = f"Reading the registry{glyphs().more}"
         elif self._filter.query:
-            searching = "" if self._filter.complete else ", searching…"
+            searching = "" if self._filter.complete else f", searching{glyphs().more}"
             status = f"{shown} of {total}{searching}"
         else:
             status = _count(total, "definition")
@@ -1189,12 +1231,13 @@ class ProcregApp(App[int]):
             key = binding.key_display or self.get_key_display(binding)
             row = (key, binding.tooltip or binding.description)
             (off if self._off(binding.action) else everywhere).append(row)
+        g = glyphs()
         listing = [
-            ("j / ↓, k / ↑", "Next / previous definition"),
+            (f"j / {g.down}, k / {g.up}", "Next / previous definition"),
             ("PgDn / PgUp, Home / End", "Move a page / to the ends"),
             ("Enter", "Edit the highlighted definition"),
             ("^p export", "Export as slurm, condor, cwl, k8s, systemd or sh"),
-            ("✗  !  *", "Marks: errors, warnings, unsaved edits"),
+            (f"{g.error_mark}  !  *", "Marks: errors, warnings, unsaved edits"),
             ("1x  svc", "Process type: single, service"),
         ]
         editor = [
@@ -1206,7 +1249,7 @@ class ProcregApp(App[int]):
         ]
         live = [
             ("p / b / w (from the list)", "Go to the problems / bindings / wiring"),
-            ("↑↓ PgUp PgDn Home End", "Scroll the panel (after w)"),
+            (f"{g.up} {g.down} PgUp PgDn Home End", "Scroll the panel (after w)"),
             ("Tab / shift+Tab", "Move between the panel, bindings and problems"),
             ("Enter on a problem", "Move the editor's cursor to it"),
             ("typing in a binding", "Resolve the command line with that value"),
@@ -1214,7 +1257,7 @@ class ProcregApp(App[int]):
         ]
         filtering = [
             ("/", "Filter by label, exec, argv or application (fuzzy)"),
-            ("Enter / ↓", "Back to the narrowed list"),
+            (f"Enter / {g.down}", "Back to the narrowed list"),
             ("Escape", "Clear the filter"),
         ]
         sections = [
@@ -1329,7 +1372,7 @@ class ProcregApp(App[int]):
             names = ", ".join(f"${{{variable}}}" for variable in typed)
             notes.append(f"{names}: as typed in the live panel.")
         title = Content(f"Definition {record_id} ") + as_content(
-            f"“{label_of(analysis.definition)}”"
+            _quoted(label_of(analysis.definition))
         )
         title += Content(f" as {export_format}")
 
@@ -1459,7 +1502,7 @@ class ProcregApp(App[int]):
         if entry is None:
             return
         question = Content(f"Move definition {entry.id} ") + as_content(
-            f"“{entry.label}”"
+            _quoted(entry.label)
         )
         question += Content(" to the trash? u brings it back")
         if entry.id in self._drafts:
@@ -1521,7 +1564,7 @@ class ProcregApp(App[int]):
         entry = self._by_id.get(record_id)
         gone = entry is not None and entry.gone
         question = Content(f"Drop the unsaved edits of definition {record_id} ")
-        question += as_content(f"“{entry.label if entry else '?'}”")
+        question += as_content(_quoted(entry.label if entry else "?"))
         if gone:
             question += Content("? It was deleted elsewhere, so its row goes too.")
         else:
@@ -1898,6 +1941,19 @@ class ProcregApp(App[int]):
             self._keeper.discard()
 
 
+def _ascii_search_icon(palette: CommandPalette) -> None:
+    """Draw the command palette's search icon in ASCII."""
+    for icon in palette.query(SearchIcon):
+        icon.icon = ">"
+        icon.refresh()  # a var: setting it draws nothing by itself
+
+
+def _quoted(text: str) -> str:
+    """Return ``text`` between quotation marks."""
+    g = glyphs()
+    return f"{g.open_quote}{text}{g.close_quote}"
+
+
 def _toast_rows(message: str, title: str, *, markup: bool) -> int:
     """Return the rows a notification takes, as Textual's Toast draws it in
     :data:`TOAST_WIDTH` cells (a border and a cell of padding each side, a
@@ -2034,10 +2090,17 @@ def _runner(app: ProcregApp, action: str) -> Callable[[], Any]:
     return run
 
 
-def create_app(registry: RegistrySource, *, read_only: bool = False) -> ProcregApp:
+def create_app(
+    registry: RegistrySource,
+    *,
+    read_only: bool = False,
+    ascii_only: bool | None = None,
+) -> ProcregApp:
     """Return the app on ``registry``, or on the registry ``registry()`` opens.
 
     Passing the opener lets the first screen show before a large registry has
-    been read. ``read_only`` refuses every change even where the file is writable.
+    been read. ``read_only`` refuses every change even where the file is
+    writable. ``ascii_only`` draws the app's own symbols in ASCII; by default
+    they are, when the locale's character set is not UTF-8.
     """
-    return ProcregApp(registry, read_only=read_only)
+    return ProcregApp(registry, read_only=read_only, ascii_only=ascii_only)

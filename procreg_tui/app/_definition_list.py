@@ -17,6 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from procreg_tui.app._entries import Entry
+from procreg_tui.app._glyphs import glyphs
 from procreg_tui.app._text import visible
 from procreg_tui.definition import Severity
 
@@ -272,7 +273,10 @@ class DefinitionList(ScrollView, can_focus=True):
             detail_width = max(0, rest - label_width)
 
         segments = [
-            Segment(_MARKS[validity], mark_style),
+            Segment(
+                glyphs().error_mark if validity is Severity.ERROR else _MARKS[validity],
+                mark_style,
+            ),
             Segment(number, dim),
             Segment(flag, label_style),
             Segment(" ", base),
@@ -287,4 +291,4 @@ def _fit(text: str, width: int) -> str:
     """Return ``text`` in exactly ``width`` cells, cut with an ellipsis if longer."""
     if cell_len(text) <= width:
         return set_cell_size(text, width)
-    return set_cell_size(text, max(0, width - 1)) + "…" if width else ""
+    return set_cell_size(text, max(0, width - 1)) + glyphs().cut if width else ""

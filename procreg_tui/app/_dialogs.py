@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from procreg_tui.app._glyphs import glyphs
 from procreg_tui.app._literal import LiteralTextArea
 from procreg_tui.app._masking import MaskedTextArea
 from procreg_tui.app._templates import TEMPLATES, Template
@@ -67,8 +68,12 @@ class TemplateScreen(ModalScreen[Template | None]):
         """Lay out the list of templates."""
         with Vertical(classes="dialog"):
             yield Label("New definition from a template", classes="dialog-title")
+            arrow = glyphs().to
             yield OptionList(
-                *(Option(template.title, id=template.key) for template in TEMPLATES),
+                *(
+                    Option(template.title.replace("→", arrow), id=template.key)
+                    for template in TEMPLATES
+                ),
                 id="templates",
             )
             yield Label("Enter picks, Escape cancels.", classes="dialog-hint")

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from procreg_tui.app._dialogs import ConfirmScreen
+from procreg_tui.app._glyphs import glyphs
 from procreg_tui.app._literal import LiteralInput, LiteralTextArea
 from procreg_tui.app._text import as_content, mask_secrets
 from procreg_tui.definition.label import definition_label
@@ -188,7 +189,7 @@ class ExportScreen(ModalScreen[Path | None]):
         """Write the export to ``path`` in a thread: a disk may be slow."""
         self._saving = True
         self.query_one("#save", Button).disabled = True
-        self._tell(f"Writing {path}…", error=False)
+        self._tell(f"Writing {path}{glyphs().more}", error=False)
         self._write_file(path)
 
     @work(thread=True, exclusive=True, group="export-write")

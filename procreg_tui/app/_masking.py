@@ -18,11 +18,13 @@ from rich.segment import Segment
 from textual.geometry import Offset
 from textual.strip import Strip
 
+from procreg_tui.app._glyphs import glyphs
 from procreg_tui.app._literal import LiteralTextArea
 from procreg_tui.app._text import is_secret_name, safe_json_text
 
 MASK_CELL = "•"
-"""What each cell of a masked value is drawn as."""
+"""What each cell of a masked value is drawn as (``*`` under a locale that is
+not UTF-8, see :mod:`procreg_tui.app._glyphs`)."""
 
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _TOKEN = re.compile(_STRING)
@@ -105,7 +107,7 @@ def masked_strip(strip: Strip, cells: Sequence[Span]) -> Strip:
         parts.append(
             Strip(
                 [
-                    Segment(MASK_CELL * cell_len(text), style)
+                    Segment(glyphs().mask_cell * cell_len(text), style)
                     for text, style, _ in middle
                 ],
                 end - start,

@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 from rich.text import Text
 from textual.content import Content
 
+from procreg_tui.app._glyphs import glyphs
+
 _BIDI_CONTROLS = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
@@ -25,7 +27,8 @@ _SUSPECT = re.compile(r"[^ -~\n]")
 _SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|_KEY$|^KEY$", re.IGNORECASE)
 
 MASK = "••••••"
-"""What a secret-looking value is shown as until the user reveals it."""
+"""What a secret-looking value is shown as until the user reveals it (``******``
+under a locale that is not UTF-8, see :mod:`procreg_tui.app._glyphs`)."""
 
 
 def _escape_char(char: str) -> str:
@@ -117,6 +120,7 @@ def secret_values(environment: Mapping[str, object]) -> list[str]:
 
 def mask_secrets(text: str, secrets: list[str]) -> str:
     """Return ``text`` with every occurrence of each of ``secrets`` masked."""
+    mask = glyphs().mask_cell * len(MASK)
     for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, MASK)
+        text = text.replace(secret, mask)
     return text

@@ -64,3 +64,12 @@ def text_area_lines(area: TextArea) -> list[str]:
     height = area.scrollable_content_region.height
     width = area.gutter_width
     return [area.render_line(y).text[width:].rstrip() for y in range(height)]
+
+
+def screen_text(app: ProcregApp) -> str:
+    """Return the text of every row the app would draw now, one line per row."""
+    update = app.screen._compositor.render_full_update()
+    return "\n".join(
+        "".join(segment.text for strip in line for segment in strip)
+        for line in update.strips
+    )
