@@ -51,6 +51,7 @@ from procreg_tui.registry import (
     RegistryGone,
     RegistryReadOnly,
     list_document,
+    problems_of,
 )
 from procreg_tui.server._defaults import DEFAULT_BODY_SECONDS, DEFAULT_MAX_BODY
 from procreg_tui.server._errors import ServerError
@@ -916,7 +917,11 @@ def _whole(text: str, name: str) -> int | None:
 
 
 def _object(record: Record) -> dict[str, Any]:
-    """Return a record as the API shows it: the original fields, then ours."""
+    """Return a record as the API shows it: the original fields, then ours.
+
+    ``valid`` is false for a definition stored with errors (``import
+    --allow-invalid``, or a file edited by hand), as ``procreg list`` marks it.
+    """
     return {
         "definition": record.definition,
         "id": record.id,
@@ -926,6 +931,7 @@ def _object(record: Record) -> dict[str, Any]:
         "created": record.created,
         "updated": record.updated,
         "updated_by": record.updated_by,
+        "valid": not has_errors(problems_of(record)),
     }
 
 

@@ -461,6 +461,22 @@ def test_shares_the_registry_file_with_local_processes(server: LiveServer) -> No
     assert reply.body["objects"][0]["id"] == record.id
 
 
+def test_definitions_stored_with_errors_are_marked_invalid(server: LiveServer) -> None:
+    """A definition stored with errors by another process (import
+    --allow-invalid) is served with ``valid`` false, in the list and alone."""
+    with Registry.open(server.registry_path) as registry:
+        good = registry.create({"exec": "/bin/true"}, owner="alice")
+        bad = registry.create({"exec": ""}, owner="alice")
+
+    listed = server.request("GET", API).body["objects"]
+    assert [(item["id"], item["valid"]) for item in listed] == [
+        (good.id, True),
+        (bad.id, False),
+    ]
+    assert server.request("GET", f"{API}{bad.id}/").body["valid"] is False
+    assert server.request("GET", f"{API}{good.id}/").body["valid"] is True
+
+
 def test_no_traceback_reaches_a_client(server: LiveServer) -> None:
     """A registry file that breaks while serving gives a plain 500 in JSON."""
     _create(server, EXECUTABLE)
