@@ -17,6 +17,7 @@ import binascii
 import hashlib
 import logging
 import threading
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -435,10 +436,7 @@ class _Api:
 
         records = await self._call(owned, reads_only=True)
         document = list_document(records, limit=limit or None, offset=offset)
-        for link in ("next", "previous"):
-            address = document["meta"][link]
-            if address is not None:
-                document["meta"][link] = address.replace(LIST_PATH, TRASH_PATH, 1)
+        _keep_query(document, request, path=TRASH_PATH)
         by_id = {record.id: record for record in records}
         document["objects"] = [
             _trash_object(by_id[item["id"]]) for item in document["objects"]
@@ -497,6 +495,7 @@ class _Api:
             return Response(status_code=304, headers={"ETag": tag})
 
         document = list_document(records, limit=limit or None, offset=offset)
+        _keep_query(document, request, path=LIST_PATH)
         by_id = {record.id: record for record in records}
         document["objects"] = [
             _object(by_id[item["id"]]) for item in document["objects"]
@@ -812,6 +811,23 @@ class _Api:
 def _user(request: Request) -> str:
     user: str = request.state.user
     return user
+
+
+def _keep_query(document: dict[str, Any], request: Request, *, path: str) -> None:
+    """Point the list document's ``next`` and ``previous`` at ``path`` with the
+    request's other query parameters (``format=json``) kept, as the original did."""
+    kept = [
+        (name, value)
+        for name, value in request.query_params.multi_items()
+        if name not in {"limit", "offset"}
+    ]
+    for link in ("next", "previous"):
+        address = document["meta"][link]
+        if address is None:
+            continue
+        query = urllib.parse.urlsplit(address).query
+        paging = urllib.parse.parse_qsl(query)
+        document["meta"][link] = f"{path}?{urllib.parse.urlencode(kept + paging)}"
 
 
 def _check_format(request: Request) -> None:

@@ -66,7 +66,8 @@ def test_original_session_list_create_detail_update(server: LiveServer) -> None:
 def test_paging_follows_next_and_previous_and_limit_zero_lists_all(
     server: LiveServer,
 ) -> None:
-    """25 definitions: a page of 20 links to the next 5 and back; limit=0 gives all."""
+    """25 definitions: a page of 20 links to the next 5 and back, keeping
+    format=json when asked with it; limit=0 gives all."""
     for number in range(25):
         _create(server, {"exec": f"/bin/tool{number}"})
 
@@ -84,6 +85,14 @@ def test_paging_follows_next_and_previous_and_limit_zero_lists_all(
         "previous": "/api/process_definition/?limit=20&offset=0",
         "total_count": 25,
     }
+
+    as_json = server.request("GET", API + "?format=json&limit=10&offset=10")
+    assert as_json.body["meta"]["next"] == (
+        "/api/process_definition/?format=json&limit=10&offset=20"
+    )
+    assert as_json.body["meta"]["previous"] == (
+        "/api/process_definition/?format=json&limit=10&offset=0"
+    )
 
     everything = server.request("GET", API + "?limit=0&format=json")
     assert everything.body["meta"]["limit"] == 0
