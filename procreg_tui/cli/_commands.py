@@ -399,7 +399,8 @@ def _export_for_engine(
     """Write ``records`` for a scheduler: to ``folder``, the ``-o`` file or stdout.
 
     Every warning goes to standard error first. A definition the format cannot
-    carry at all stops the export before anything is written.
+    carry at all stops the export before anything is written, once every such
+    definition is named, each on its own line.
 
     Raises:
         ExportError: a file cannot be written.
@@ -409,7 +410,10 @@ def _export_for_engine(
     try:
         export = engine_export(records, export_format, dict(context.options.bindings))
     except ExportError as error:
-        context.tell(f"{error}; nothing was written")
+        *refusals, last = str(error).split("\n")
+        for refusal in refusals:
+            context.tell(refusal)
+        context.tell(f"{last}; nothing was written")
         return ExitCode.FAILURE
 
     output = context.options.output

@@ -252,15 +252,21 @@ def export_documents(
     """Return ``records`` exported with ``engine``, one document each.
 
     Raises:
-        ExportError: a definition holds something the format cannot carry at
-            all; the message names the definition and the field.
+        ExportError: definitions hold something the format cannot carry at
+            all; the message has one line for each, naming the definition and
+            the field.
     """
     documents = []
+    refusals = []
     for record in records:
         job = make_job(record, bindings)
         notes = Notes()
         common_notes(job, notes, application_used=engine.application_used)
-        body = engine.render(job, notes)
+        try:
+            body = engine.render(job, notes)
+        except ExportError as error:
+            refusals.append(str(error))
+            continue
         text = header(job, notes) + body
         if engine.first_line is not None:
             text = f"{engine.first_line}\n{text}"
@@ -268,6 +274,8 @@ def export_documents(
         documents.append(
             EngineDocument(job.record_id, engine.file_name(job), text, warnings)
         )
+    if refusals:
+        raise ExportError("\n".join(refusals))
     return EngineExport(tuple(documents), engine.yaml, engine.apart)
 
 

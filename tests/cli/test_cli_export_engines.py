@@ -245,6 +245,38 @@ def test_what_a_format_cannot_hold_writes_nothing(
     assert not (tmp_path / "job.sub").exists()
 
 
+def test_every_definition_a_format_cannot_hold_is_named(
+    procreg: Procreg, seeded: Path, tmp_path: Path
+) -> None:
+    """Three definitions HTCondor cannot hold: each is named, nothing is written."""
+    target = tmp_path / "out"
+
+    result = procreg(
+        "export",
+        "1",
+        "3",
+        "5",
+        "--format",
+        "condor",
+        "--set",
+        "output_file=/data/a\nb",
+        "-o",
+        f"{target}/",
+    )
+
+    assert (result.status, result.stdout) == (1, "")
+    assert result.stderr == (
+        "procreg: definition 1 (ffmpeg-to-mp3): argv[4] /data/a\\nb holds a line"
+        " break, which an HTCondor submit description cannot carry\n"
+        "procreg: definition 3 (iconv-output-argument): argv[3] /data/a\\nb holds"
+        " a line break, which an HTCondor submit description cannot carry\n"
+        "procreg: definition 5 (tr-strip-x): output /data/a\\nb holds a line"
+        " break, which an HTCondor submit description cannot carry; nothing was"
+        " written\n"
+    )
+    assert not target.exists()
+
+
 def test_folder_that_cannot_be_created_fails_cleanly(
     procreg: Procreg, seeded: Path, tmp_path: Path
 ) -> None:

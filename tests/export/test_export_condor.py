@@ -356,6 +356,27 @@ def test_line_break_in_an_argument_is_an_error(registry_path: Path) -> None:
         engine_export(store(registry_path, [definition]), ExportFormat.CONDOR)
 
 
+def test_every_definition_that_cannot_be_written_is_named(
+    registry_path: Path,
+) -> None:
+    """Two of three definitions hold a line break: the error has a line for each."""
+    definitions = [
+        {"exec": "/bin/echo", "argv": ["one\ntwo"]},
+        {"exec": "/bin/true"},
+        {"exec": "/bin/cat", "environment": {"X": "a\rb"}},
+    ]
+
+    with pytest.raises(ExportError) as raised:
+        engine_export(store(registry_path, definitions), ExportFormat.CONDOR)
+
+    assert str(raised.value).split("\n") == [
+        "definition 1 (echo): argv[0] one\\ntwo holds a line break, which an"
+        " HTCondor submit description cannot carry",
+        "definition 3 (cat): environment X=a\\rb holds a line break, which an"
+        " HTCondor submit description cannot carry",
+    ]
+
+
 def test_appending_output_is_a_warning(registry_path: Path) -> None:
     """An append adapter on standard output is replaced, and said so."""
     definition = {
