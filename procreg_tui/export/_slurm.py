@@ -20,8 +20,9 @@ def slurm_script(job: Job, notes: Notes) -> str:
     """Return the sbatch script of ``job`` after its header comment.
 
     The ``#SBATCH`` lines name the job, its time limit (rounded up to whole
-    minutes, as Slurm counts) and its working directory. The body exports
-    the environment and runs the command line of ``procreg render``, which
+    minutes, as Slurm counts) and its working directory when that is an
+    absolute path. The body exports the environment and runs the command
+    line of ``procreg render``, which
     changes directory, applies the timeout to the second and redirects the
     standard streams itself, so running the body with bash alone does the
     same as the job. Slurm's own ``--output`` file then only receives what
@@ -32,9 +33,16 @@ def slurm_script(job: Job, notes: Notes) -> str:
     seconds = job.timeout_within(notes, MAX_SECONDS, "sbatch --time")
     if seconds is not None:
         directives.append(f"--time={_duration(seconds)}")
-    if resolution.cwd is not None and _PLAIN_PATH.fullmatch(resolution.cwd):
-        directives.append(f"--chdir={resolution.cwd}")
-    elif resolution.cwd is not None:
+    cwd = resolution.cwd
+    if cwd is not None and not cwd.startswith("/"):
+        # --chdir and the command line's cd would each enter it: cwd/cwd.
+        notes.remark(
+            "No --chdir: the folder is relative; the command line changes into it"
+            " from the folder sbatch is run in."
+        )
+    elif cwd is not None and _PLAIN_PATH.fullmatch(cwd):
+        directives.append(f"--chdir={cwd}")
+    elif cwd is not None:
         notes.remark(
             "No --chdir: sbatch cannot read this folder's name; the command line"
             " changes into it."

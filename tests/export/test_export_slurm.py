@@ -59,6 +59,39 @@ def test_directives_name_the_job_its_time_and_folder(registry_path: Path) -> Non
     ]
 
 
+def submitted_in(script: str, submit_folder: Path) -> Path:
+    """Return the folder sbatch starts ``script`` in when run in ``submit_folder``.
+
+    sbatch takes a relative ``--chdir`` from the folder it is run in.
+    """
+    prefix = "#SBATCH --chdir="
+    found = [
+        line[len(prefix) :] for line in script.splitlines() if line.startswith(prefix)
+    ]
+    return submit_folder / found[-1] if found else submit_folder
+
+
+@pytest.mark.parametrize("cwd", ["sub", "sub/deeper"])
+def test_a_relative_folder_is_entered_once(
+    registry_path: Path, tmp_path: Path, cwd: str
+) -> None:
+    """A relative cwd gets no --chdir: the job runs in it, not in cwd/cwd."""
+    (tmp_path / cwd / cwd).mkdir(parents=True)
+    definition = {"exec": "/bin/pwd", "argv": ["-P"], "cwd": cwd}
+    script = engine_export(store(registry_path, [definition]), ExportFormat.SLURM).text
+
+    ran = subprocess.run(
+        ["bash", "-c", script],
+        cwd=submitted_in(script, tmp_path),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert ran.stdout == f"{(tmp_path / cwd).resolve()}\n"
+    assert "# No --chdir: the folder is relative; the command line changes" in script
+
+
 def test_tr_script_gives_the_output_of_the_command_line(
     registry_path: Path, example_definitions: list[dict[str, Any]], tmp_path: Path
 ) -> None:
