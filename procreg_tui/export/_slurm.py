@@ -9,6 +9,29 @@ from procreg_tui.export._engine import EngineFormat, Job, Notes
 from procreg_tui.resolve import command_line, quote
 
 _SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BASH_VARIABLES = frozenset(
+    {
+        *("CDPATH", "HOME", "IFS", "MAIL", "MAILPATH", "OPTARG", "OPTIND", "PATH"),
+        *("PS0", "PS1", "PS2", "PS3", "PS4", "_", "CHILD_MAX", "COLUMNS", "COPROC"),
+        *("COMPREPLY", "COMP_CWORD", "COMP_KEY", "COMP_LINE", "COMP_POINT"),
+        *("COMP_TYPE", "COMP_WORDBREAKS", "COMP_WORDS", "DIRSTACK", "EMACS", "ENV"),
+        *("EPOCHREALTIME", "EPOCHSECONDS", "EUID", "EXECIGNORE", "FCEDIT", "FIGNORE"),
+        *("FUNCNAME", "FUNCNEST", "GLOBIGNORE", "GLOBSORT", "GROUPS", "HISTCMD"),
+        *("HISTCONTROL", "HISTFILE", "HISTFILESIZE", "HISTIGNORE", "HISTSIZE"),
+        *("HISTTIMEFORMAT", "HOSTFILE", "HOSTNAME", "HOSTTYPE", "IGNOREEOF"),
+        *("INPUTRC", "INSIDE_EMACS", "LANG", "LC_ALL", "LC_COLLATE", "LC_CTYPE"),
+        *("LC_MESSAGES", "LC_NUMERIC", "LC_TIME", "LINENO", "LINES", "MACHTYPE"),
+        *("MAILCHECK", "MAPFILE", "OLDPWD", "OPTERR", "OSTYPE", "PIPESTATUS"),
+        *("POSIXLY_CORRECT", "PPID", "PROMPT_COMMAND", "PROMPT_DIRTRIM", "PWD"),
+        *("RANDOM", "REPLY", "SECONDS", "SHELL", "SHELLOPTS", "SHLVL", "SRANDOM"),
+        *("TIMEFORMAT", "TMOUT", "TMPDIR", "UID", "histchars"),
+    }
+)
+"""The variables of bash(1) besides the ``BASH*`` ones. Exported by the script,
+such a variable is refused (``UID``, ``SHELLOPTS``), replaced by bash
+(``RANDOM``, ``PWD`` after ``cd``) or changes how bash reads and runs the rest
+of the script (``POSIXLY_CORRECT``, ``LC_ALL``, ``EXECIGNORE``): ``env`` gives
+it to the command instead."""
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_./+,:@=-]+")
 """Characters sbatch reads literally in an option value: no quotes, no %."""
 MAX_SECONDS = 35_791_393 * 60
@@ -21,12 +44,13 @@ def slurm_script(job: Job, notes: Notes) -> str:
 
     The ``#SBATCH`` lines name the job, its time limit (rounded up to whole
     minutes, as Slurm counts) and its working directory when that is an
-    absolute path. The body exports the environment and runs the command
-    line of ``procreg render``, which
-    changes directory, applies the timeout to the second and redirects the
-    standard streams itself, so running the body with bash alone does the
-    same as the job. Slurm's own ``--output`` file then only receives what
-    the script says besides the process.
+    absolute path. The body exports the environment, but for the variables
+    bash itself uses, and runs the command line of ``procreg render``, which
+    gives those to the command with ``env``, changes directory, applies the
+    timeout to the second and redirects the standard streams itself, so
+    running the body with bash alone does the same as the job. Slurm's own
+    ``--output`` file then only receives what the script says besides the
+    process.
     """
     resolution = job.resolution
     directives = [f"--job-name={job.slug}"]
@@ -52,6 +76,8 @@ def slurm_script(job: Job, notes: Notes) -> str:
         name: value
         for name, value in resolution.environment.items()
         if _SHELL_NAME.fullmatch(name)
+        and name not in _BASH_VARIABLES
+        and not name.startswith("BASH")
     }
     kept = {
         name: value

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +92,50 @@ def test_a_relative_folder_is_entered_once(
 
     assert ran.stdout == f"{(tmp_path / cwd).resolve()}\n"
     assert "# No --chdir: the folder is relative; the command line changes" in script
+
+
+BASH_OWN = {
+    "UID": "5",
+    "EUID": "6",
+    "PPID": "7",
+    "SHELLOPTS": "xtrace",
+    "BASHOPTS": "extglob",
+    "BASH_ENV": "/nonexistent/env.sh",
+    "RANDOM": "not a number",
+    "SECONDS": "9",
+    "PWD": "/not/the/folder",
+    "POSIXLY_CORRECT": "1",
+    "EXECIGNORE": "*",
+    "IFS": "/",
+    "_": "last",
+    "PLAIN": "kept",
+}
+"""Variables bash refuses, replaces or obeys, and one it does not know."""
+
+
+def test_variables_bash_uses_reach_the_process_exactly(
+    registry_path: Path, tmp_path: Path
+) -> None:
+    """They are given by env on the command, not exported: bash says nothing."""
+    dump = "import json, os; print(json.dumps(dict(os.environ)))"
+    definition = {
+        "exec": sys.executable,
+        "argv": ["-c", dump],
+        "cwd": str(tmp_path),
+        "environment": BASH_OWN,
+    }
+    script = engine_export(store(registry_path, [definition]), ExportFormat.SLURM).text
+
+    ran = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, check=False
+    )
+
+    assert (ran.returncode, ran.stderr) == (0, "")
+    got = json.loads(ran.stdout)
+    assert {name: got.get(name) for name in BASH_OWN} == BASH_OWN
+    assert [line for line in script.splitlines() if line.startswith("export")] == [
+        "export PLAIN=kept"
+    ]
 
 
 def test_tr_script_gives_the_output_of_the_command_line(
