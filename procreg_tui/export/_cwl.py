@@ -134,15 +134,38 @@ def command_line_tool(job: Job, notes: Notes) -> str:
     requirements = _requirements(job, tool, notes)
 
     for variable in sorted(tool.files):
-        tool.inputs.setdefault(variable, ["type: File"])
+        typed = ["type: File", *_default(job, variable, file=True)]
+        tool.inputs.setdefault(variable, typed)
     for variable in _by_name(tool):
         if variable not in tool.files and variable != tool.output:
-            tool.inputs.setdefault(variable, ["type: string"])
+            typed = ["type: string", *_default(job, variable, file=False)]
+            tool.inputs.setdefault(variable, typed)
+    for variable in outputs:
+        if variable in job.given:
+            notes.warn(
+                f"the output file {one_line(job.bindings[variable])} given for"
+                f" ${{{one_line(variable)}}} is not carried: the tool writes"
+                f" {_OUTPUT_NAME} in the runner's output folder instead."
+            )
     lines += _mapping("inputs", tool.inputs)
     lines += streams
     lines += _mapping("outputs", outputs)
     lines += requirements
     return "\n".join(lines) + "\n"
+
+
+def _default(job: Job, variable: str, *, file: bool) -> list[str]:
+    """Return the ``default`` lines of an input whose value was given, else none.
+
+    A ``File`` input's default is the file at the given path; a default is
+    data, so nothing in it is interpolated.
+    """
+    if variable not in job.given:
+        return []
+    value = yaml_scalar(job.bindings[variable])
+    if file:
+        return ["default:", "  class: File", f"  path: {value}"]
+    return [f"default: {value}"]
 
 
 def _tool(job: Job) -> _Tool:

@@ -42,6 +42,8 @@ class Job:
     bindings: Mapping[str, str]
     """The value each variable got: the one asked for, else a sample value."""
     wiring: Wiring
+    given: frozenset[str] = frozenset()
+    """The variables whose value was asked for, not a sample value."""
 
     @property
     def label(self) -> str:
@@ -241,6 +243,7 @@ def make_job(record: Record, bindings: Mapping[str, str] | None = None) -> Job:
         resolution=resolve(dict(definition), values),
         bindings=used,
         wiring=wiring(dict(definition), values),
+        given=frozenset(used.keys() & dict(bindings or {}).keys()),
     )
 
 

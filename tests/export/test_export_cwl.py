@@ -216,3 +216,70 @@ def test_hostile_tool_text_is_stable(registry_path: Path) -> None:
     assert '- "\\\\$(VAR)"' in export.text
     assert '  "text_1":\n    type: string\n    default: "  $(padded)  "' in export.text
     assert HOSTILE[3] == "  $(padded)  "
+
+
+def test_given_values_are_the_defaults_of_the_inputs(registry_path: Path) -> None:
+    """A value given for a variable is its input's default, written as data."""
+    definition = {
+        "exec": "/usr/bin/wc",
+        "argv": ["${input_file}", "${mode}", "${other}"],
+        "input_adapter": {
+            "input_type": "file",
+            "input_parameters": {"file_path": "${input_file}"},
+        },
+    }
+    bindings = {"input_file": "/data/in $(x).txt", "mode": "${fast} $(y)"}
+
+    export = engine_export(
+        store(registry_path, [definition]), ExportFormat.CWL, bindings
+    )
+
+    inputs = export.text.split("\ninputs:\n", 1)[1].split("\noutputs:", 1)[0]
+    assert inputs.splitlines() == [
+        '  "input_file":',
+        "    type: File",
+        "    default:",
+        "      class: File",
+        '      path: "/data/in $(x).txt"',
+        '  "mode":',
+        "    type: string",
+        '    default: "${fast} $(y)"',
+        '  "other":',
+        "    type: string",
+    ]
+    assert export.warnings == []
+
+
+def test_a_given_output_file_is_a_warning(
+    registry_path: Path, example_definitions: list[dict[str, Any]]
+) -> None:
+    """The runner names the output file itself: the value given is said to be lost."""
+    iconv = example(example_definitions, "iconv-output-argument")
+    bindings = {"output_file": "/data/out.txt"}
+
+    export = engine_export(store(registry_path, [iconv]), ExportFormat.CWL, bindings)
+
+    warning = (
+        "the output file /data/out.txt given for ${output_file} is not carried:"
+        " the tool writes output in the runner's output folder instead."
+    )
+    assert export.warnings == [f"definition 1 (iconv-output-argument): {warning}"]
+    assert f"\n# WARNING: {warning}\n" in export.text
+
+
+@pytest.mark.slow
+def test_tr_runs_under_cwltool_on_the_file_given(
+    registry_path: Path, example_definitions: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """With the input given at export, cwltool runs the tool with no inputs at all."""
+    tr = example(example_definitions, "tr-strip-x")
+    source = tmp_path / "in.txt"
+    source.write_text("xaxbx\nyxz\n")
+    export = engine_export(
+        store(registry_path, [tr]), ExportFormat.CWL, {"input_file": str(source)}
+    )
+    (tool,) = export.write(tmp_path)
+
+    outputs = run_tool("--outdir", str(tmp_path / "out"), str(tool))
+
+    assert Path(outputs["output_file"]["path"]).read_text() == "ab\nyz\n"
