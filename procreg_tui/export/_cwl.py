@@ -258,6 +258,18 @@ def _notes(job: Job, notes: Notes) -> None:
         )
     if job.service:
         notes.warn("a service is run as a tool that is expected to finish.")
+    output = job.wiring.output
+    if (
+        output is not None
+        and output.kind in ("file", "append")
+        and output.path is not None
+        and output.variable is None
+    ):
+        notes.warn(
+            f"the output file {one_line(output.path)} is not an output of the"
+            " tool: a CWL runner collects files from its output folder only; the"
+            " process writes it where it is."
+        )
     notes.remark(
         "A CWL runner starts the tool with only the environment variables set here"
         " and a few of its own (HOME, TMPDIR, PATH)."

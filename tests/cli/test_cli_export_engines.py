@@ -48,6 +48,9 @@ SERVICE_WARNINGS = {
         "the working directory /srv/pipeline is not carried: CWL has no field for "
         "it; the tool runs in its output folder.",
         "a service is run as a tool that is expected to finish.",
+        "the output file /srv/pipeline/results.log is not an output of the tool: a"
+        " CWL runner collects files from its output folder only; the process"
+        " writes it where it is.",
     ],
     "condor": [APPLICATION, TCP],
     "slurm": [APPLICATION, TCP],

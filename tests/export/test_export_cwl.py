@@ -203,8 +203,12 @@ def test_working_directory_and_service_are_warnings(
         " not carried: CWL has no field for it; the tool runs in its output folder.",
         "definition 1 (full-format-service): a service is run as a tool that is"
         " expected to finish.",
+        "definition 1 (full-format-service): the output file"
+        " /srv/pipeline/results.log is not an output of the tool: a CWL runner"
+        " collects files from its output folder only; the process writes it where"
+        " it is.",
     ]
-    assert export.text.count("# WARNING: ") == 4
+    assert export.text.count("# WARNING: ") == 5
 
 
 def test_hostile_tool_text_is_stable(registry_path: Path) -> None:
@@ -283,3 +287,41 @@ def test_tr_runs_under_cwltool_on_the_file_given(
     outputs = run_tool("--outdir", str(tmp_path / "out"), str(tool))
 
     assert Path(outputs["output_file"]["path"]).read_text() == "ab\nyz\n"
+
+
+@pytest.mark.slow
+def test_literal_adapter_paths_are_arguments_and_the_output_a_warning(
+    registry_path: Path, tmp_path: Path
+) -> None:
+    """Paths without variables stay literal arguments; cwltool validates and runs
+    the tool, and the output file, which it cannot collect, is said so."""
+    source, target = tmp_path / "in.txt", tmp_path / "copy.txt"
+    source.write_text("literal\n")
+    definition = {
+        "name": "copy",
+        "exec": "/bin/cp",
+        "argv": [str(source), str(target)],
+        "input_adapter": {
+            "input_type": "file",
+            "input_parameters": {"file_path": str(source)},
+        },
+        "output_adapter": {
+            "output_type": "file",
+            "output_parameters": {"file_path": str(target)},
+        },
+    }
+    export = engine_export(store(registry_path, [definition]), ExportFormat.CWL)
+    (tool,) = export.write(tmp_path)
+
+    assert _last_line(run_cwltool("--validate", str(tool))) == (
+        0,
+        f"{tool} is valid CWL.",
+    )
+    assert run_tool("--outdir", str(tmp_path / "out"), str(tool)) == {}
+    assert target.read_text() == "literal\n"
+    assert f'arguments:\n- "{source}"\n- "{target}"\ninputs: {{}}\n' in export.text
+    assert export.warnings == [
+        f"definition 1 (copy): the output file {target} is not an output of the"
+        " tool: a CWL runner collects files from its output folder only; the"
+        " process writes it where it is."
+    ]
