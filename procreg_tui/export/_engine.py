@@ -86,6 +86,18 @@ class Job:
     def timeout_within(self, notes: Notes, maximum: int, setting: str) -> int | None:
         """Return the timeout rounded up to whole seconds, at most ``maximum``.
 
+        See :meth:`capped_timeout`. ``None`` for no timeout.
+        """
+        timeout = self.capped_timeout(notes, maximum, setting)
+        if timeout is None:
+            return None
+        return max(1, math.ceil(timeout))
+
+    def capped_timeout(
+        self, notes: Notes, maximum: int, setting: str
+    ) -> int | float | None:
+        """Return the timeout in seconds, at most ``maximum``.
+
         ``maximum`` is the largest number of seconds the target's ``setting``
         holds, 68 years at the least. A longer timeout is cut to it, with a
         warning saying so. ``None`` for no timeout.
@@ -100,7 +112,7 @@ class Job:
                 f" hold: it is {maximum} s (about {years:,.0f} years) instead."
             )
             return maximum
-        return max(1, math.ceil(timeout))
+        return timeout
 
     def where(self) -> str:
         """Return how warnings name this definition: its id and label."""

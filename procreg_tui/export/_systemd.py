@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from decimal import Decimal
 
 from procreg_tui.export._engine import EngineFormat, Job, Notes, one_line
 from procreg_tui.export._errors import ExportError
@@ -46,7 +48,8 @@ def service_unit(job: Job, notes: Notes) -> str:
 
     ``single`` definitions become ``Type=oneshot`` units whose timeout is
     ``TimeoutStartSec=`` (systemd ignores ``RuntimeMaxSec=`` for them);
-    services become ``Type=simple`` with ``RuntimeMaxSec=``.
+    services become ``Type=simple`` with ``RuntimeMaxSec=``. A fractional
+    timeout is written as it is, to the microsecond.
 
     Raises:
         ExportError: a value systemd would refuse or read differently: an
@@ -87,10 +90,23 @@ def service_unit(job: Job, notes: Notes) -> str:
     lines += _streams(job)
 
     setting = "RuntimeMaxSec" if job.service else "TimeoutStartSec"
-    seconds = job.timeout_within(notes, MAX_SECONDS, f"{setting}=")
+    seconds = job.capped_timeout(notes, MAX_SECONDS, f"{setting}=")
     if seconds is not None:
-        lines.append(f"{setting}={seconds}")
+        lines.append(f"{setting}={_timespan(seconds)}")
     return "\n".join(lines) + "\n"
+
+
+def _timespan(seconds: float) -> str:
+    """Return ``seconds`` as a time span systemd reads, to the microsecond.
+
+    systemd counts in microseconds: a fraction is rounded up to the next
+    one, so the smallest timeout is one microsecond, never 0 (no limit).
+    """
+    microseconds = math.ceil(Decimal(repr(seconds)) * 1_000_000)
+    whole, fraction = divmod(max(1, microseconds), 1_000_000)
+    if not fraction:
+        return str(whole)
+    return f"{whole}.{fraction:06d}".rstrip("0")
 
 
 def _command(argv: tuple[str, ...]) -> str:

@@ -151,8 +151,33 @@ def test_single_is_oneshot_with_a_start_timeout(registry_path: Path) -> None:
     )
 
     first, second = (settings(document.text) for document in export.documents)
-    assert (first["Type"], first["TimeoutStartSec"]) == ("oneshot", "2")
+    assert (first["Type"], first["TimeoutStartSec"]) == ("oneshot", "1.5")
     assert (second["Type"], second["RuntimeMaxSec"]) == ("simple", "30")
+
+
+@pytest.mark.parametrize(
+    ("timeout", "written"),
+    [
+        (1.5, "1.5"),
+        (0.25, "0.25"),
+        (3601.000001, "3601.000001"),
+        (1.1, "1.1"),
+        (1e-9, "0.000001"),
+        (2.0, "2"),
+    ],
+)
+def test_a_fractional_timeout_is_kept_to_the_microsecond(
+    registry_path: Path, tmp_path: Path, timeout: float, written: str
+) -> None:
+    """systemd counts microseconds: the value is written as it is, never 0."""
+    service = {"exec": "/bin/true", "process_type": "service", "timeout": timeout}
+    export = engine_export(store(registry_path, [service]), ExportFormat.SYSTEMD)
+
+    (unit,) = export.write(tmp_path)
+
+    assert settings(export.text)["RuntimeMaxSec"] == written
+    assert export.warnings == []
+    assert verify(unit) == []
 
 
 def test_streams_become_standard_settings(
