@@ -86,12 +86,20 @@ class Job:
     def timeout_within(self, notes: Notes, maximum: int, setting: str) -> int | None:
         """Return the timeout rounded up to whole seconds, at most ``maximum``.
 
-        See :meth:`capped_timeout`. ``None`` for no timeout.
+        A timeout that is not whole seconds is rounded up, with a warning
+        saying so; see :meth:`capped_timeout` for ``maximum``. ``None`` for no
+        timeout.
         """
         timeout = self.capped_timeout(notes, maximum, setting)
         if timeout is None:
             return None
-        return max(1, math.ceil(timeout))
+        seconds = max(1, math.ceil(timeout))
+        if seconds != timeout:
+            notes.warn(
+                f"the timeout of {self.timeout_text} s is rounded up to {seconds} s:"
+                f" {setting} holds whole seconds."
+            )
+        return seconds
 
     def capped_timeout(
         self, notes: Notes, maximum: int, setting: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
 from procreg_tui.export._engine import EngineFormat, Job, Notes
@@ -54,9 +55,10 @@ def slurm_script(job: Job, notes: Notes) -> str:
     """
     resolution = job.resolution
     directives = [f"--job-name={job.slug}"]
-    seconds = job.timeout_within(notes, MAX_SECONDS, "sbatch --time")
+    # The body's timeout applies the exact limit: rounding --time says nothing.
+    seconds = job.capped_timeout(notes, MAX_SECONDS, "sbatch --time")
     if seconds is not None:
-        directives.append(f"--time={_duration(seconds)}")
+        directives.append(f"--time={_duration(math.ceil(seconds))}")
     cwd = resolution.cwd
     if cwd is not None and not cwd.startswith("/"):
         # --chdir and the command line's cd would each enter it: cwd/cwd.

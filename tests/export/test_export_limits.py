@@ -229,3 +229,49 @@ def test_cwltool_keeps_the_largest_time_limit_and_loses_one_more(
     assert failures == []
     assert run_tool("--outdir", str(tmp_path / "b"), str(beyond)) == {}
     assert [failure.split("(")[0] for failure in failures] == ["OverflowError"]
+
+
+ROUNDED = {
+    ExportFormat.CONDOR: ("allowed_execute_duration = 2", "allowed_execute_duration"),
+    ExportFormat.CWL: ("    timelimit: 2", "ToolTimeLimit"),
+    ExportFormat.K8S: ("  activeDeadlineSeconds: 2", "activeDeadlineSeconds"),
+}
+"""Per format holding whole seconds: the line of a 1.5 s timeout, the setting."""
+
+
+@pytest.mark.parametrize("export_format", list(ROUNDED))
+def test_a_fractional_timeout_is_rounded_up_with_a_warning(
+    registry_path: Path, export_format: ExportFormat
+) -> None:
+    """1.5 s where only whole seconds fit: 2, said in a comment and a warning."""
+    line, setting = ROUNDED[export_format]
+
+    export = engine_export(
+        store(registry_path, [timed(1.5, export_format)]), export_format
+    )
+
+    warning = (
+        f"the timeout of 1.5 s is rounded up to 2 s: {setting} holds whole seconds."
+    )
+    assert export.warnings == [f"definition 1 (long): {warning}"]
+    assert f"# WARNING: {warning}\n" in export.text
+    assert f"\n{line}\n" in export.text
+
+
+@pytest.mark.parametrize(
+    ("export_format", "line"),
+    [
+        (ExportFormat.SLURM, "#SBATCH --time=0-00:01:00"),
+        (ExportFormat.SYSTEMD, "TimeoutStartSec=1.5"),
+    ],
+)
+def test_a_fractional_timeout_applied_exactly_is_no_warning(
+    registry_path: Path, export_format: ExportFormat, line: str
+) -> None:
+    """sbatch's body runs timeout 1.5 itself; systemd holds 1.5: nothing to say."""
+    export = engine_export(
+        store(registry_path, [timed(1.5, export_format)]), export_format
+    )
+
+    assert export.warnings == []
+    assert f"\n{line}\n" in export.text
