@@ -44,14 +44,16 @@ def slurm_script(job: Job, notes: Notes) -> str:
     """Return the sbatch script of ``job`` after its header comment.
 
     The ``#SBATCH`` lines name the job, its time limit (rounded up to whole
-    minutes, as Slurm counts) and its working directory when that is an
-    absolute path. The body exports the environment, but for the variables
-    bash itself uses, and runs the command line of ``procreg render``, which
-    gives those to the command with ``env``, changes directory, applies the
-    timeout to the second and redirects the standard streams itself, so
-    running the body with bash alone does the same as the job. Slurm's own
-    ``--output`` file then only receives what the script says besides the
-    process.
+    minutes, as Slurm counts), its working directory when that is an absolute
+    path, the file on its standard input when the definition feeds one by an
+    absolute path, and the job's ``--output`` and ``--error`` files, named
+    after the job and its number. The body exports the environment, but for
+    the variables bash itself uses, and runs the command line of ``procreg
+    render``, which gives those to the command with ``env``, changes
+    directory, applies the timeout to the second and redirects the standard
+    streams itself, so running the body with bash alone does the same as the
+    job. The job's files receive what the process writes to the streams the
+    definition does not redirect.
     """
     resolution = job.resolution
     directives = [f"--job-name={job.slug}"]
@@ -87,10 +89,18 @@ def slurm_script(job: Job, notes: Notes) -> str:
         if name not in exported
     }
     body = command_line(dataclasses.replace(resolution, environment=kept))
+
+    stdin = [r.target for r in resolution.redirections if r.fd == 0]
+    if stdin and stdin[0].startswith("/") and _PLAIN_PATH.fullmatch(stdin[0]):
+        # The command line reads it too: this only shows it to Slurm's tools.
+        directives.append(f"--input={stdin[0]}")
+    # Relative to the job's folder; %j is the job's number.
+    directives.append(f"--output={job.slug}-%j.out")
+    directives.append(f"--error={job.slug}-%j.err")
     if resolution.redirections:
         notes.remark(
-            "The command line redirects the standard streams itself, so Slurm's"
-            " --input/--output/--error files are left to the job's own messages."
+            "The command line redirects the process's streams itself; the"
+            " --output and --error files receive the rest of what the job writes."
         )
 
     lines = [f"#SBATCH {directive}" for directive in directives]

@@ -137,7 +137,7 @@ def test_the_second_scripts_directives_follow_the_first_command(
         for index, line in enumerate(lines)
         if line.strip() and not line.startswith("#")
     ]
-    directives = [i for i, line in enumerate(lines) if line.startswith("#SBATCH")]
+    names = [i for i, line in enumerate(lines) if line.startswith("#SBATCH --job")]
 
-    assert lines[directives[1]] == "#SBATCH --job-name=tr-strip-x"
-    assert [i > commands[0] for i in directives] == [False, True]
+    assert lines[names[1]] == "#SBATCH --job-name=tr-strip-x"
+    assert [i > commands[0] for i in names] == [False, True]

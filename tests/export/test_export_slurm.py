@@ -19,7 +19,7 @@ from engine_cases import (
 )
 
 from procreg_tui.export import ExportError, ExportFormat, engine_export, export_text
-from procreg_tui.resolve import command_line, resolve
+from procreg_tui.resolve import command_line, quote, resolve
 
 
 def test_examples_match_golden_files(
@@ -47,7 +47,8 @@ def test_every_example_script_passes_bash_syntax_check(
 
 
 def test_directives_name_the_job_its_time_and_folder(registry_path: Path) -> None:
-    """#SBATCH lines carry the name, the time rounded up to minutes and the folder."""
+    """#SBATCH lines carry the name, the time rounded up to minutes, the folder
+    and the job's own files."""
     definition = {"name": "Long Job", "exec": "/bin/true", "timeout": 3601.5}
     definition["cwd"] = "/srv/work"
 
@@ -58,7 +59,41 @@ def test_directives_name_the_job_its_time_and_folder(registry_path: Path) -> Non
         "#SBATCH --job-name=long-job",
         "#SBATCH --time=0-01:01:00",
         "#SBATCH --chdir=/srv/work",
+        "#SBATCH --output=long-job-%j.out",
+        "#SBATCH --error=long-job-%j.err",
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "directive"),
+    [
+        ("/data/in.txt", "#SBATCH --input=/data/in.txt"),
+        ("in.txt", None),  # sbatch would take it from elsewhere than the cd
+        ("/data/in 1.txt", None),  # sbatch reads no quotes
+    ],
+)
+def test_a_file_on_standard_input_is_shown_to_slurm(
+    registry_path: Path, path: str, directive: str | None
+) -> None:
+    """An absolute, plain stdin file is also --input; the body still reads it."""
+    definition = {
+        "exec": "/usr/bin/tr",
+        "argv": ["-d", "x"],
+        "cwd": "/srv/work",
+        "input_adapter": {
+            "input_type": "file",
+            "input_parameters": {"file_type": "stream", "stream_name": "STDIN"},
+        },
+    }
+    bindings = {"input_file": path}
+
+    script = engine_export(
+        store(registry_path, [definition]), ExportFormat.SLURM, bindings=bindings
+    ).text
+
+    inputs = [line for line in script.splitlines() if line.startswith("#SBATCH --in")]
+    assert inputs == ([directive] if directive else [])
+    assert script.splitlines()[-1].endswith(f" < {quote(path)}")
 
 
 def submitted_in(script: str, submit_folder: Path) -> Path:
