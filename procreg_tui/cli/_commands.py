@@ -72,8 +72,7 @@ def list_command(context: Context) -> int:
         )
         for record, found in zip(records, problems, strict=True)
     ]
-    for line in _columns(rows, right_aligned=(0,)):
-        context.write(line)
+    context.write_lines(_columns(rows, right_aligned=(0,)))
     return ExitCode.OK
 
 
@@ -582,8 +581,7 @@ def paths_command(context: Context) -> int:
         ("logs", str(places.log)),
         ("drafts", f"{places.drafts}  (unsaved edits of the app)"),
     ]
-    for line in _columns(rows):
-        context.write(line)
+    context.write_lines(_columns(rows))
     return ExitCode.OK
 
 
@@ -769,8 +767,7 @@ def _print_imported(
         )
         for (source, item, definition), record in zip(planned, stored, strict=True)
     ]
-    for line in _columns(rows, right_aligned=(0,)):
-        context.write(line)
+    context.write_lines(_columns(rows, right_aligned=(0,)))
 
 
 def _json_path(item: Found) -> str:
@@ -802,13 +799,22 @@ def _columns(
 ) -> list[str]:
     """Return ``rows`` as lines of columns two spaces apart, padded to align."""
 
-    cells = [[printable(cell) for cell in row] for row in rows]
+    cells = [
+        row if all(map(str.isprintable, row)) else [printable(cell) for cell in row]
+        for row in rows
+    ]
     if not cells:
         return []
     width_of = _cell_width(cells)
-    widths = [
-        max(width_of(row[index]) for row in cells) for index in range(len(cells[0]))
-    ]
+    widths = [max(map(width_of, column)) for column in zip(*cells, strict=True)]
+    if width_of is len:
+        # Every cell is ASCII: str.format pads by characters, which are cells.
+        layout = "  ".join(
+            f"{{:{'>' if index in right_aligned else '<'}{width}}}"
+            for index, width in enumerate(widths)
+        )
+        return [layout.format(*row).rstrip() for row in cells]
+
     lines = []
     for row in cells:
         padded = []

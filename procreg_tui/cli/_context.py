@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -88,6 +88,10 @@ class Context:
     def write(self, line: str) -> None:
         """Write one line of data, made safe for a terminal, to standard output."""
         self.stdout.write(printable(line) + "\n")
+
+    def write_lines(self, lines: Iterable[str]) -> None:
+        """Write lines of data as :meth:`write` does, in one write."""
+        self.stdout.write("".join(f"{printable(line)}\n" for line in lines))
 
     def write_text(self, text: str) -> None:
         """Write ``text`` to standard output as it is, unless that is a terminal.

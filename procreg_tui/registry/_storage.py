@@ -84,7 +84,7 @@ def parse(data: bytes, path: Path, check: Check = _accept) -> Tables | None:
         RegistryCorrupt: the bytes are not JSON, not TinyDB's shape, or
             ``check`` refuses them.
     """
-    if not data.strip():
+    if not data or data.isspace():  # isspace stops at the first other byte
         return None
 
     collecting = gc.isenabled()
