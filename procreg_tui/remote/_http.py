@@ -59,12 +59,17 @@ class Address:
         Raises:
             RemoteError: ``url`` is not an http or https URL with a host.
         """
-        parts = urlsplit(url.strip())
+        refusal = RemoteError(
+            f"{url!r} is not the address of a registry; give one such as "
+            "http://127.0.0.1:8000"
+        )
+        try:
+            # An unclosed or odd [...] host is refused by urlsplit itself.
+            parts = urlsplit(url.strip())
+        except ValueError:
+            raise refusal from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise RemoteError(
-                f"{url!r} is not the address of a registry; give one such as "
-                "http://127.0.0.1:8000"
-            )
+            raise refusal
         if "@" in parts.netloc:
             # Not repeated: the address may hold a password.
             given = "user name" if parts.password is None else "user name and password"

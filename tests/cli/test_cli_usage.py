@@ -234,6 +234,16 @@ def _usage_error(result: Result, command: str, message: str) -> None:
             "give one such as http://127.0.0.1:8000",
         ),
         (
+            ["--remote", "http://[::1", "list"],
+            "argument --remote: 'http://[::1' is not the address of a registry; "
+            "give one such as http://127.0.0.1:8000",
+        ),
+        (
+            ["--remote", "http://[abc]:8000", "list"],
+            "argument --remote: 'http://[abc]:8000' is not the address of a "
+            "registry; give one such as http://127.0.0.1:8000",
+        ),
+        (
             ["--user", "alice", "list"],
             "--user names a user of a served registry; give its address with "
             "--remote URL (or PROCREG_REMOTE)",

@@ -55,6 +55,17 @@ def test_addresses_that_are_not_http_are_refused() -> None:
         Address.parse("/srv/registry.json")
 
 
+@pytest.mark.parametrize("url", ["http://[::1", "http://[abc]:8000/"])
+def test_addresses_with_a_broken_bracketed_host_are_refused(url: str) -> None:
+    """An unclosed or non-IP [...] host is no address, not a crash."""
+    with pytest.raises(RemoteError) as refused:
+        Address.parse(url)
+    assert str(refused.value) == (
+        f"{url!r} is not the address of a registry; give one such as "
+        "http://127.0.0.1:8000"
+    )
+
+
 def test_it_is_a_registry_for_the_app_and_the_commands(server: LiveServer) -> None:
     """RemoteRegistry passes wherever a Registry is taken."""
     remote = _alice(server)
