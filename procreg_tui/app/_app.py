@@ -830,6 +830,10 @@ class ProcregApp(App[int]):
         entry = self._by_id.get(record_id)
         if entry is None:
             return
+        if record_id != self._current:
+            # Another definition: its command line first, not where the
+            # last one was scrolled to.
+            self._live_panel.scroll_home(animate=False, immediate=True)
         self._current = record_id
         self._editor.can_focus = True
         self._stored_text = definition_text(entry.definition)

@@ -496,3 +496,27 @@ async def test_p_and_b_reach_the_live_panel_and_escape_leaves_it(
         editor = app.query_one(DefinitionEditor)
         assert editor.has_focus
         assert editor.cursor_location == (5, 13)
+
+
+async def test_the_next_definition_shows_its_command_line_first(
+    registry: Registry,
+) -> None:
+    """After w scrolled the live panel to the wiring, moving to another
+    definition in the list shows that one's live panel from the top, its
+    command line in view."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await settle(pilot)
+        panel = app.query_one(LivePanel)
+        await pilot.press("w")
+        await pilot.pause()
+        assert panel.scroll_y > 0
+
+        await pilot.press("escape", "j")
+        await settle(pilot)
+        highlighted = app.query_one(DefinitionList).highlighted
+        assert highlighted is not None
+        assert highlighted.id == 2
+        assert panel.scroll_y == 0
+        assert panel.command_line_region.height > 0
