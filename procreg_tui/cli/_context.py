@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from procreg_tui.cli._streams import StreamError
 from procreg_tui.cli._text import printable, printable_lines
 from procreg_tui.export._json import dumps_pretty
 from procreg_tui.registry import (
@@ -117,7 +118,10 @@ class Context:
         not given.
         """
         if getattr(self.options, "json", False) and not self._answered:
-            self.write_json({"error": message, **details})
+            try:
+                self.write_json({"error": message, **details})
+            except StreamError as error:
+                self.tell(str(error))
 
     def tell(self, message: str) -> None:
         """Write ``procreg: message`` to standard error, made safe for a terminal.

@@ -6,6 +6,7 @@ import io
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from functools import partial
 from typing import TextIO
 
@@ -13,7 +14,7 @@ from procreg_tui.cli._commands import COMMANDS, Refused
 from procreg_tui.cli._context import Context
 from procreg_tui.cli._exit import ExitCode
 from procreg_tui.cli._parser import Answered, UsageError, build_parser, parse
-from procreg_tui.cli._streams import guarded
+from procreg_tui.cli._streams import StreamError, guarded
 from procreg_tui.cli._text import printable
 from procreg_tui.export._json import dumps_pretty
 from procreg_tui.registry import Registry, open_registry
@@ -51,7 +52,8 @@ def run(
         something could not be found, read or written, 2 on a usage error, 70
         when procreg itself failed.
     """
-    stdout, stderr = guarded(stdout), guarded(stderr)
+    stdout = guarded(stdout, "standard output")
+    stderr = guarded(stderr, "standard error")
     try:
         options = parse(build_parser(), argv, environ)
     except Answered as answer:
@@ -81,6 +83,10 @@ def run(
     except Exception as error:
         if isinstance(error, _area_errors()):
             message = str(error)
+        elif isinstance(error, StreamError):
+            # Standard output cannot take a JSON answer either.
+            context.tell(str(error))
+            return ExitCode.FAILURE
         elif isinstance(error, OSError):
             message = _os_message(error)
         else:
@@ -116,15 +122,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         stderr=stderr,
         environ=os.environ,
     )
-    for stream in (sys.stdout, stderr):
+    for stream, name in ((sys.stdout, "standard output"), (stderr, "standard error")):
         try:
             stream.flush()
-        except BrokenPipeError:
+        except OSError as error:
             # Python flushes the stream again at exit and would fail with
             # a warning and status 120; point it at /dev/null instead.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, stream.fileno())
             os.close(devnull)
+            if isinstance(error, BrokenPipeError):
+                continue
+            # What was kept for this stream is lost: a full disk, say.
+            failure = StreamError(error.errno, error.strerror or str(error), name)
+            if stream is not stderr:
+                with suppress(OSError):
+                    stderr.write(f"procreg: {failure}\n")
+            status = status or ExitCode.FAILURE
     return status
 
 

@@ -409,3 +409,73 @@ def test_a_message_of_several_lines_keeps_them_each_made_safe() -> None:
     assert stderr.getvalue() == (
         "procreg: refused: 2 errors\n  $.exec: is \\x1b[2J\n  $.argv: bad\n"
     )
+
+
+class _FullDisk(io.StringIO):
+    """Standard output on a full disk: every write fails with ENOSPC."""
+
+    def write(self, text: str) -> int:
+        raise OSError(28, "No space left on device")
+
+
+_FULL = "procreg: cannot write standard output: No space left on device\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "stderr"),
+    [
+        (("paths",), _FULL),
+        (("list", "--json"), _FULL),
+        (("show", "1"), _FULL),
+        (("show", "99", "--json"), "procreg: no definition 99\n" + _FULL),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, tuple) else "",
+)
+def test_standard_output_on_a_full_disk_is_named(
+    seeded: Path, argv: tuple[str, ...], stderr: str
+) -> None:
+    """A write to standard output that fails says so, naming the stream; a
+    JSON answer to a failure that cannot be written is no traceback."""
+    errors = io.StringIO()
+
+    status = run(
+        ["--db", str(seeded), *argv],
+        stdin=io.StringIO(),
+        stdout=_FullDisk(),
+        stderr=errors,
+        environ={},
+    )
+
+    assert (status, errors.getvalue()) == (1, stderr)
+
+
+@pytest.mark.parametrize(
+    ("argv", "stderr"),
+    [
+        (("paths",), _FULL),
+        (("show", "1"), _FULL),
+        (("show", "99", "--json"), "procreg: no definition 99\n" + _FULL),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, tuple) else "",
+)
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_buffered_output_lost_on_a_full_disk_fails_the_command(
+    seeded: Path, argv: tuple[str, ...], stderr: str
+) -> None:
+    """Output Python holds until exit and then cannot write is told in one
+    line with status 1, not a traceback and status 120."""
+    environ = {
+        name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"
+    }
+    with open("/dev/full", "w") as full:
+        process = subprocess.run(
+            [sys.executable, "-m", "procreg_tui", "--db", str(seeded), *argv],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            check=False,
+            env={**environ, "PROCREG_DEBUG": ""},
+        )
+
+    assert (process.returncode, process.stderr) == (1, stderr)
