@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import ipaddress
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
@@ -178,6 +179,7 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--forwarded-allow-ips",
+        type=_proxies,
         metavar="ADDRESSES",
         help="believe X-Forwarded-For and X-Forwarded-Proto from these proxies "
         "(comma-separated addresses or networks; '*' for any); by default "
@@ -217,6 +219,36 @@ def _count(text: str) -> int:
     if text.isascii() and text.isdigit() and len(text) < 10 and int(text) > 0:
         return int(text)
     raise argparse.ArgumentTypeError(f"{text!r} is not a number of 1 or more")
+
+
+def _proxies(text: str) -> str:
+    """Return ``text`` if it is ``*`` or comma-separated IP addresses and networks.
+
+    uvicorn takes anything else for a name it never meets, so a host name or
+    a mistyped network would quietly trust no proxy at all.
+    """
+    items = [item.strip() for item in text.split(",")]
+    if items == ["*"]:
+        return "*"
+    for item in items:
+        if item == "*":
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: '*' believes any proxy, so it stands alone"
+            )
+        try:
+            if "/" in item:
+                ipaddress.ip_network(item)
+            else:
+                ipaddress.ip_address(item)
+        except ValueError as error:
+            # "10.0.0.1/8 has host bits set" says more; "... does not appear
+            # to be an IPv4 or IPv6 address" repeats what is said anyway.
+            reason = "" if str(error).startswith(repr(item)) else f" ({error})"
+            raise argparse.ArgumentTypeError(
+                f"{item!r} is not an IP address or network{reason}; give the "
+                "proxies' addresses, such as 127.0.0.1 or 10.0.0.0/8"
+            ) from None
+    return ",".join(items)
 
 
 def _seconds(text: str) -> float:

@@ -230,3 +230,55 @@ def test_serve_options_reach_the_server(
     refused = procreg("--db", db, "serve", "--body-timeout", "0")
     assert refused.status == 2
     assert "argument --body-timeout: '0' is not a number of seconds" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (
+            "proxy.example.com",
+            "'proxy.example.com' is not an IP address or network; give the "
+            "proxies' addresses, such as 127.0.0.1 or 10.0.0.0/8",
+        ),
+        (
+            "127.0.0.1,10.0.0.1/8",
+            "'10.0.0.1/8' is not an IP address or network (10.0.0.1/8 has host "
+            "bits set); give the proxies' addresses, such as 127.0.0.1 or "
+            "10.0.0.0/8",
+        ),
+        (
+            "10.0.0.0/33",
+            "'10.0.0.0/33' is not an IP address or network; give the proxies' "
+            "addresses, such as 127.0.0.1 or 10.0.0.0/8",
+        ),
+        (
+            "*,127.0.0.1",
+            "'*,127.0.0.1': '*' believes any proxy, so it stands alone",
+        ),
+    ],
+)
+def test_forwarded_allow_ips_that_name_no_address_are_a_usage_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    given: str,
+    message: str,
+) -> None:
+    """A proxy named by host name, a network with host bits or '*' among
+    addresses would believe no proxy at all; it is refused before serving."""
+    import procreg_tui.server._serve as serving  # noqa: PLC0415
+
+    seen: list[ServeOptions] = []
+    monkeypatch.setattr(
+        serving, "serve", lambda registry, users, options, tell: seen.append(options)
+    )
+    db = str(tmp_path / "registry.json")
+
+    refused = procreg("--db", db, "serve", "--forwarded-allow-ips", given)
+    accepted = procreg("--db", db, "serve", "--forwarded-allow-ips", " ::1")
+
+    assert refused.status == 2
+    assert refused.stderr.splitlines()[-2] == (
+        f"procreg serve: argument --forwarded-allow-ips: {message}"
+    )
+    assert accepted.status == 0
+    assert [o.forwarded_allow_ips for o in seen] == ["::1"]
