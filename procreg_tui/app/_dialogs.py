@@ -126,7 +126,9 @@ class ConflictScreen(ModalScreen[Resolution | None]):
         )
         with Vertical(classes="dialog wide-dialog"):
             yield Label("Changed by someone else", classes="dialog-title")
-            yield Static(as_content(message), classes="dialog-body")
+            # Scrolls when the terminal is short, so both versions keep rows.
+            with VerticalScroll(id="conflict-message"):
+                yield Static(as_content(message))
             with Horizontal(id="versions"):
                 with Vertical():
                     yield Label("Mine (unsaved)", classes="heading")
@@ -144,6 +146,7 @@ class ConflictScreen(ModalScreen[Resolution | None]):
         to where they first differ, once laid out."""
         for area in self.query(MaskedTextArea):
             area.mask(self._secrets, masking=self._masking)
+        self.query_one("#mine", MaskedTextArea).focus()
         self.call_after_refresh(self._show_difference)
 
     def _show_difference(self) -> None:

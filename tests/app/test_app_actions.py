@@ -7,8 +7,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from app_helpers import footer_keys, list_labels, settle, shown, until_loaded
-from textual.widgets import Input, Static
+from app_helpers import (
+    footer_keys,
+    list_labels,
+    settle,
+    shown,
+    text_area_lines,
+    until_loaded,
+)
+from textual.widgets import Input, Static, TextArea
 
 from procreg_tui.app import _app as app_module
 from procreg_tui.app import create_app
@@ -119,6 +126,33 @@ async def test_conflict_keep_mine(registry: Registry) -> None:
         stored = registry.get(1)
         assert stored.definition["timeout"] == 700
         assert stored.revision == 3
+
+
+async def test_conflict_at_the_smallest_size_shows_both_versions(
+    registry: Registry,
+) -> None:
+    """At 60x15 the conflict dialog still shows three rows of each version,
+    the differing line among them, and its buttons; its message scrolls."""
+    app = create_app(registry)
+    async with app.run_test(size=(60, 15)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        _replace_text(editor, '"timeout": 600', '"timeout": 700')
+        await pilot.pause()
+        with Registry.open(registry.path) as other:
+            other.update(1, dict(other.get(1).definition, timeout=800), base_revision=1)
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen)
+        mine, theirs = app.screen.query(TextArea).results(TextArea)
+        assert mine.scrollable_content_region.height == 3
+        assert '  "timeout": 700,' in text_area_lines(mine)
+        assert '  "timeout": 800,' in text_area_lines(theirs)
+        assert app.focused is mine
+        buttons = app.screen.query_one(".dialog-buttons").region
+        assert buttons.bottom <= app.screen.query_one(".dialog").content_region.bottom
 
 
 async def test_conflict_take_theirs(registry: Registry) -> None:
