@@ -113,6 +113,7 @@ _RECORD_KEYS = frozenset(
         "updated_by",
         "deleted",
         "problems",
+        "valid",
     }
 )
 """What the original HTTP API and ``procreg show --json`` put beside a

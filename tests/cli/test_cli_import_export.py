@@ -382,6 +382,7 @@ def test_import_reads_the_definition_the_original_api_wraps(
                 "created": "2024-01-01T00:00:00Z",
                 "updated": "2024-01-02T00:00:00Z",
                 "updated_by": "bob",
+                "valid": True,
             }
         )
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from cli_helpers import procreg
 from server_harness import API, LiveServer
 
 from procreg_tui.registry import Registry
@@ -517,3 +519,34 @@ def test_unknown_addresses_and_methods_answer_in_json(server: LiveServer) -> Non
     assert root.body == {
         "process_definition": {"list_endpoint": "/api/process_definition/"}
     }
+
+
+def test_what_the_server_answers_for_one_definition_imports_as_it(
+    server: LiveServer, tmp_path: Path
+) -> None:
+    """The answers of POST, GET /ID/ and PUT, saved as they are, import as the
+    definition they carry, as the README says of the API's records."""
+    definition = {"exec": "/usr/bin/tr", "argv": ["-d", "x"]}
+    created = server.request("POST", API, {"definition": definition})
+    shown = server.request("GET", f"{API}{created.body['id']}/")
+    changed = server.request(
+        "PUT", f"{API}{created.body['id']}/", {"definition": {"exec": "/bin/b"}}
+    )
+    other = tmp_path / "other.json"
+
+    results = [
+        procreg("--db", str(other), "import", "-", stdin=json.dumps(reply.body))
+        for reply in (created, shown, changed)
+    ]
+
+    assert [(result.status, result.stdout) for result in results] == [
+        (0, "1  tr  <stdin> $.definition\n"),
+        (0, "2  tr  <stdin> $.definition\n"),
+        (0, "3  b  <stdin> $.definition\n"),
+    ]
+    with Registry.open(other) as registry:
+        assert [record.definition for record in registry.records()] == [
+            definition,
+            definition,
+            {"exec": "/bin/b"},
+        ]
