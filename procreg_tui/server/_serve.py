@@ -220,6 +220,7 @@ def serve(
     A bind that other machines can reach without TLS is warned about, as basic
     auth then sends passwords in the clear.
 
+    A registry that cannot be written is told, as the other commands tell it.
     A users file or registry file that other users may read is warned about;
     a registry file created while serving is readable by its owner only, as
     the users file is (it holds every user's definitions).
@@ -242,6 +243,11 @@ def serve(
         tell(
             f"warning: no users yet in {users.path}; every request will be refused "
             "until 'procreg users add NAME' adds one"
+        )
+    if registry.read_only:
+        tell(
+            f"the registry {registry.path} is read-only "
+            f"({registry.read_only_reason}): every change is answered 403"
         )
     deletes = "deletes go to the trash" if options.allow_delete else "no deletes"
     tell(

@@ -282,3 +282,38 @@ def test_forwarded_allow_ips_that_name_no_address_are_a_usage_error(
     )
     assert accepted.status == 0
     assert [o.forwarded_allow_ips for o in seen] == ["::1"]
+
+
+def test_serve_tells_on_start_that_the_registry_is_read_only(tmp_path: Path) -> None:
+    """A registry served read-only is said so before serving, as the other
+    commands say it; otherwise only each refused change would tell."""
+    db = tmp_path / "registry.json"
+    users = tmp_path / "registry.users.json"
+    UserStore(users).add("alice", PASSWORDS["alice"])
+    argv = ["--db", str(db), "--read-only", "serve", "--port", "0"]
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "procreg_tui", *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**process_environment(), "HOME": str(tmp_path)},
+    )
+    try:
+        assert server.stderr is not None
+        told = server.stderr.readline()
+        serving = server.stderr.readline()
+        found = re.search(r"127\.0\.0\.1:(\d+)/", serving)
+        assert found, serving
+        live = LiveServer("", int(found.group(1)), db, UserStore(users))
+        created = live.request("POST", API, {"definition": {"exec": "/bin/true"}})
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=60)
+
+    assert told == (
+        f"procreg: the registry {db} is read-only (opened read-only): every "
+        "change is answered 403\n"
+    )
+    assert created.status == 403
