@@ -136,7 +136,9 @@ class ExportScreen(ModalScreen[Path | None]):
                 yield LiteralInput(exported.file_name, id="export-path", compact=True)
                 yield Button("Save", variant="primary", id="save", compact=True)
                 yield Button("Close", id="close", compact=True)
-            yield Static(self._hint(), id="export-status", classes="dialog-hint")
+            # A long folder or message scrolls rather than take the text's rows.
+            with VerticalScroll(id="export-status-scroll", can_focus=False):
+                yield Static(self._hint(), id="export-status", classes="dialog-hint")
 
     def _hint(self) -> Content:
         """Return what the keys do, and where a relative path goes."""
@@ -215,6 +217,7 @@ class ExportScreen(ModalScreen[Path | None]):
         status = self.query_one("#export-status", Static)
         status.update(as_content(message))
         status.set_class(error, "error")
+        self.query_one("#export-status-scroll").scroll_home(animate=False)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

@@ -147,6 +147,30 @@ async def test_export_shows_the_warnings(registry: Registry) -> None:
         ]
 
 
+async def test_export_at_the_smallest_size_keeps_rows_for_the_text(
+    registry: Registry,
+) -> None:
+    """At 60x15 the warnings and the hint under the path (here with a long
+    folder) take at most a quarter of the dialog each and scroll, so the
+    exported text still shows three rows."""
+    app = create_app(registry)
+    async with app.run_test(size=(60, 15)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+
+        dialog = await _export(pilot, "systemd")
+        await pilot.pause()
+        warnings = dialog.query_one("#export-warnings")
+        assert warnings.size.height == 3
+        assert warnings.max_scroll_y > 0
+        hint = dialog.query_one("#export-status-scroll")
+        assert hint.size.height == 3
+        assert hint.max_scroll_y > 0
+        text = dialog.query_one("#text", TextArea)
+        assert text.scrollable_content_region.height == 3
+
+
 async def test_export_as_sh_in_a_read_only_registry(
     registry: Registry, folder: Path
 ) -> None:
