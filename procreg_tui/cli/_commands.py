@@ -470,11 +470,19 @@ def _write_file(path: Path, text: str) -> None:
 
 
 def _registry_file_at(registry: Registry, path: Path) -> str | None:
-    """Say which of the registry's own files ``path`` is, or return ``None``."""
+    """Say which of the registry's own files ``path`` is, or return ``None``.
+
+    The users file ``procreg serve`` keeps beside the registry is one of them.
+    """
+    from procreg_tui.server import users_path  # noqa: PLC0415
+
+    users = users_path(registry.path)
     own = {
         registry.path: "the registry file",
         Path(f"{registry.path}.lock"): "the registry's lock file",
         Path(f"{registry.path}.lock.holder"): "the registry's lock note",
+        users: "the users file of 'procreg serve'",
+        Path(f"{users}.lock"): "the users file's lock file",
     }
     target = os.path.realpath(path)
     for file, what in own.items():

@@ -104,13 +104,18 @@ def test_an_empty_registry_path_is_a_usage_error(procreg: Procreg) -> None:
         ("link.json", "the registry file"),
         ("registry.json.lock", "the registry's lock file"),
         ("registry.json.lock.holder", "the registry's lock note"),
+        ("registry.users.json", "the users file of 'procreg serve'"),
+        ("registry.users.json.lock", "the users file's lock file"),
     ],
 )
 def test_export_never_writes_over_the_registrys_own_files(
     procreg: Procreg, seeded: Path, target: str, what: str
 ) -> None:
-    """-o naming the registry (also through a link) or its lock files is refused."""
+    """-o naming the registry (also through a link), its lock files or the
+    users file of procreg serve beside it is refused."""
     (seeded.parent / "link.json").symlink_to(seeded)
+    users = seeded.parent / "registry.users.json"
+    users.write_text('{"format": 1, "users": {}}\n', encoding="utf-8")
     before = seeded.read_bytes()
     output = seeded.parent / target
 
@@ -122,6 +127,7 @@ def test_export_never_writes_over_the_registrys_own_files(
         "another file; nothing was written\n"
     )
     assert seeded.read_bytes() == before
+    assert users.read_text(encoding="utf-8") == '{"format": 1, "users": {}}\n'
 
 
 def test_the_lock_note_never_writes_through_a_planted_link(
