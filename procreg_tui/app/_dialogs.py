@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
@@ -226,22 +226,29 @@ class HelpScreen(ModalScreen[None]):
         self._sections = sections
 
     def compose(self) -> ComposeResult:
-        """Lay out the bindings, section by section."""
-        text = Text(end="")
-        for number, (section, rows) in enumerate(self._sections):
-            if number:
-                text.append("\n")
-            text.append(f"{section}\n", "bold underline")
-            width = max((len(key) for key, _ in rows), default=0)
-            for key, description in rows:
-                text.append(f"  {key:<{width}}  ", "bold")
-                text.append(f"{description}\n")
-        text.rstrip()
+        """Lay out the bindings, section by section, in two columns: a long
+        description wraps under itself, never under the keys."""
         with Vertical(classes="dialog wide-dialog", id="help"):
             yield Label("procreg keys", classes="dialog-title")
             with VerticalScroll(id="help-scroll"):
-                yield Static(text)
+                for section, rows in self._sections:
+                    yield Label(section, classes="help-section", markup=False)
+                    with Grid(classes="help-rows"):
+                        for key, description in rows:
+                            yield Label(key, classes="help-key", markup=False)
+                            yield Label(
+                                description, classes="help-description", markup=False
+                            )
             yield Label("Escape or ? closes.", classes="dialog-hint")
+
+    @property
+    def rows(self) -> list[tuple[str, str]]:
+        """The keys and their descriptions, in the order shown."""
+        cells = [
+            str(label.content)
+            for label in self.query(".help-rows Label").results(Label)
+        ]
+        return list(zip(cells[::2], cells[1::2], strict=True))
 
     def on_mount(self) -> None:
         """Let the arrows scroll the list."""

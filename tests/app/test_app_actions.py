@@ -10,6 +10,7 @@ import pytest
 from app_helpers import (
     footer_keys,
     list_labels,
+    screen_text,
     settle,
     shown,
     text_area_lines,
@@ -309,11 +310,34 @@ async def test_help_lists_every_binding(registry: Registry) -> None:
         await pilot.pause()
 
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-scroll Static").content)
+        descriptions = [description for _, description in app.screen.rows]
         for binding in app.BINDINGS:
-            assert binding.tooltip in text  # type: ignore[union-attr]
+            assert binding.tooltip in descriptions  # type: ignore[union-attr]
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_a_long_description_in_the_help_wraps_under_itself(
+    registry: Registry,
+) -> None:
+    """At 60 columns a description too long for its row goes on under the
+    description, not under the keys."""
+    app = create_app(registry)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert ("^r", "Drop the unsaved edits of the definition (asks first)") in (
+            app.screen.rows
+        )
+        lines = screen_text(app).splitlines()
+        row = next(n for n, line in enumerate(lines) if "  ^r  Drop" in line)
+        assert lines[row][1:-1].rstrip() == (
+            "   ^r  Drop the unsaved edits of the definition (asks"
+        )
+        assert lines[row + 1][1:-1].rstrip() == "       first)"
 
 
 async def test_quit_asks_when_edits_are_unsaved(registry: Registry) -> None:
