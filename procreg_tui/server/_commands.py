@@ -303,6 +303,9 @@ def serve_command(context: CommandContext) -> int:
     if getattr(options, "remote", None):
         context.tell("serve serves a registry file; leave out --remote")
         return _USAGE
+    if (options.certfile is None) != (options.keyfile is None):
+        context.tell("TLS needs both --certfile and --keyfile")
+        return _USAGE
 
     try:
         users = _user_store(context)

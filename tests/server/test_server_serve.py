@@ -61,7 +61,8 @@ def test_serve_without_the_extra_says_how_to_install_it(
 
 
 def test_serve_refuses_remote_and_half_tls(tmp_path: Path) -> None:
-    """serve works on a file (not --remote) and needs both TLS files or none."""
+    """serve works on a file (not --remote) and needs both TLS files or none;
+    either mistake is a wrong command line (status 2)."""
     db = str(tmp_path / "registry.json")
 
     remote = procreg("--remote", "http://127.0.0.1:9", "serve")
@@ -71,7 +72,12 @@ def test_serve_refuses_remote_and_half_tls(tmp_path: Path) -> None:
     )
     half = procreg("--db", db, "serve", "--port", "0", "--certfile", "c.pem")
     assert (half.status, half.stderr) == (
-        1,
+        2,
+        "procreg: TLS needs both --certfile and --keyfile\n",
+    )
+    other_half = procreg("--db", db, "serve", "--port", "0", "--keyfile", "k.pem")
+    assert (other_half.status, other_half.stderr) == (
+        2,
         "procreg: TLS needs both --certfile and --keyfile\n",
     )
     port = procreg("--db", db, "serve", "--port", "70000")
