@@ -192,6 +192,7 @@ exit status:
      the registry that could not be read or written
   2  a wrong command line, or the app started without a terminal
   70 an internal error of procreg (a bug; please report it)
+  130 interrupted (Ctrl-C)
 
 examples:
   procreg                          start the app

@@ -45,6 +45,7 @@ def test_help_lists_every_command_with_examples(procreg: Procreg) -> None:
     for command in COMMANDS:
         assert f"\n    {command} " in result.stdout
     assert "  70 an internal error of procreg" in result.stdout
+    assert "  130 interrupted (Ctrl-C)\n" in result.stdout
     assert "  procreg render 3 --set input_file=/data/in.wav\n" in result.stdout
 
 
