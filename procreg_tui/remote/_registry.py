@@ -371,6 +371,8 @@ class RemoteRegistry(Registry):
         message = f"the registry at {self.url} answered {answer.status}"
         if isinstance(said, str):
             message += f": {said}"
+        elif answer.status < 500:
+            message += " without saying why; is that address a procreg registry?"
         for problem in body.get("problems") or []:
             if isinstance(problem, dict) and problem.get("severity") == "error":
                 message += f"\n  {problem.get('path')}: {problem.get('message')}"

@@ -450,8 +450,22 @@ def test_closing_stops_a_request_on_its_way() -> None:
             "answered 200 with something that is not JSON; is that address a procreg "
             "registry?",
         ),
+        (
+            b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 24\r\n\r\n{"detail": "Not found."}',
+            "answered 404 without saying why; is that address a procreg registry?",
+        ),
     ],
-    ids=["301", "308-relative", "302-nowhere", "502", "503", "413", "200-html"],
+    ids=[
+        "301",
+        "308-relative",
+        "302-nowhere",
+        "502",
+        "503",
+        "413",
+        "200-html",
+        "404-json-without-error",
+    ],
 )
 def test_answers_not_from_procreg_are_named_for_what_they_are(
     answer: bytes, message: str
