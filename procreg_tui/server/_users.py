@@ -8,6 +8,7 @@ import json
 import os
 import re
 import secrets
+import stat
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -208,6 +209,9 @@ class UserStore:
             return self._hashes
         except OSError as error:
             raise ServerError(f"cannot read {self.path}: {error.strerror}") from error
+        if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+            # A pipe would never end, /dev/zero would fill the memory.
+            raise ServerError(f"the users file {self.path} is not a regular file")
 
         identity = _Identity(status.st_ino, status.st_size, status.st_mtime_ns)
         if identity != self._identity:

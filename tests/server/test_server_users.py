@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -116,6 +117,42 @@ def test_a_broken_users_file_is_reported(tmp_path: Path) -> None:
         f"procreg: {path} is not a users file: it needs "
         '{"users": {"NAME": {"hash": "..."}}}\n'
     )
+
+
+def test_a_users_file_that_is_a_pipe_or_device_is_refused_at_once(
+    tmp_path: Path,
+) -> None:
+    """--users naming a FIFO (no writer: it would wait forever) or /dev/zero
+    (it would never end) is refused before it is read."""
+    fifo = tmp_path / "users.fifo"
+    os.mkfifo(fifo)
+    db = str(tmp_path / "registry.json")
+
+    results = [
+        procreg("--db", db, "users", "list", "--users", str(path))
+        for path in (fifo, Path("/dev/zero"))
+    ]
+    added = procreg(
+        "--db",
+        db,
+        "users",
+        "add",
+        "ann",
+        "--users",
+        str(fifo),
+        "--password-stdin",
+        stdin="pw\n",
+    )
+
+    assert [(result.status, result.stderr) for result in results] == [
+        (1, f"procreg: the users file {fifo} is not a regular file\n"),
+        (1, "procreg: the users file /dev/zero is not a regular file\n"),
+    ]
+    assert (added.status, added.stderr) == (
+        1,
+        f"procreg: the users file {fifo} is not a regular file\n",
+    )
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
 def test_users_added_while_serving_are_let_in(tmp_path: Path) -> None:
