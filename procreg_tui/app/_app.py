@@ -661,6 +661,18 @@ class ProcregApp(App[int]):
 
         self._keeper = DraftKeeper(paths().drafts, str(registry.path))
         recovered = self._keeper.recover()
+        for session, kept in recovered.running.items():
+            self.notify(
+                f"Another procreg session on this registry ({session}) is still "
+                f"running with unsaved edits of {_count(len(kept), 'definition')} "
+                f"({', '.join(map(str, kept))}): save them there. If it hangs on a "
+                "dropped connection, the procreg started after it ends takes them "
+                "over.",
+                title="Unsaved elsewhere",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
         if not recovered.drafts:
             return entries
 

@@ -37,6 +37,9 @@ class Recovered:
     drafts: dict[int, Draft]
     sessions: list[str]
     """Where they come from, ``host pid N``, one per session."""
+    running: dict[str, list[int]]
+    """Sessions still running with unsaved edits, ``host pid N``, and the ids
+    of those edits: they are taken over only once that session ends."""
 
 
 class DraftKeeper:
@@ -91,31 +94,37 @@ class DraftKeeper:
         """
         drafts: dict[int, Draft] = {}
         sessions: list[str] = []
+        running: dict[str, list[int]] = {}
         try:
             candidates = sorted(
                 self._folder.glob(f"{self._prefix}*.json"),
                 key=lambda path: path.stat().st_mtime_ns,
             )
         except OSError:
-            return Recovered({}, [])
+            return Recovered({}, [], {})
         for path in candidates:
-            found = self._ended_session(path)
+            found = self._session(path)
             if found is None:
                 continue
-            drafts.update(found[1])
-            sessions.append(found[0])
+            who, kept, ended = found
+            if not ended:
+                running[who] = sorted(kept)
+                continue
+            drafts.update(kept)
+            sessions.append(who)
             with contextlib.suppress(OSError):
                 path.unlink()
-        return Recovered(drafts, sessions)
+        return Recovered(drafts, sessions, running)
 
-    def _ended_session(self, path: Path) -> tuple[str, dict[int, Draft]] | None:
-        """Return who wrote ``path`` and its drafts, if its session has ended."""
+    def _session(self, path: Path) -> tuple[str, dict[int, Draft], bool] | None:
+        """Return who wrote ``path``, its drafts and whether that session has
+        ended; ``None`` for this session's file and another registry's or host's."""
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
             host, pid = document["host"], document["pid"]
             if document["registry"] != self._registry or host != self._host:
                 return None
-            if pid == self._pid or _running(pid):
+            if pid == self._pid:
                 return None
             drafts = {
                 int(key): Draft(str(value["text"]), value.get("base"))
@@ -123,7 +132,7 @@ class DraftKeeper:
             }
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        return f"{host} pid {pid}", drafts
+        return f"{host} pid {pid}", drafts, not _running(pid)
 
     def _write(self, drafts: Mapping[int, Draft]) -> None:
         """Replace this session's file with ``drafts``, readable by the user only."""

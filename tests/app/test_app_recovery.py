@@ -74,6 +74,7 @@ def test_recover_takes_over_only_ended_sessions_of_this_registry(
     recovered = DraftKeeper(folder, "/srv/team.json").recover()
 
     assert recovered.drafts == {1: Draft("a", 1)}
+    assert recovered.running == {f"{socket.gethostname()} pid {os.getppid()}": [2]}
     assert len(recovered.sessions) == 1
     assert recovered.sessions[0].startswith(f"{socket.gethostname()} pid ")
     assert not ended.exists()
@@ -119,3 +120,33 @@ async def test_the_app_keeps_edits_and_takes_over_those_of_an_ended_session(
             "without saving them ("
         )
         assert not ended.exists()
+
+
+@pytest.mark.asyncio
+async def test_the_edits_of_a_session_still_running_are_told(
+    registry: Registry,
+) -> None:
+    """A session still running on the same registry (one hanging on a dropped
+    connection, or open in another window) keeps its edits, and the new one
+    says which definitions they are and where."""
+    running = os.getppid()
+    _session_file(
+        paths().drafts,
+        str(registry.path),
+        running,
+        {4: Draft('{"exec": "sort"}', 1), 2: Draft('{"exec": "x"}', 1)},
+    )
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await settle(pilot)
+
+        assert app.drafts == {}
+        (note,) = list(app._notifications)
+        assert note.title == "Unsaved elsewhere"
+        assert note.message == (
+            f"Another procreg session on this registry ({socket.gethostname()} pid "
+            f"{running}) is still running with unsaved edits of 2 definitions "
+            "(2, 4): save them there. If it hangs on a dropped connection, the "
+            "procreg started after it ends takes them over."
+        )
