@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import errno
 import ipaddress
 import os
 import socket
@@ -186,15 +187,25 @@ def _check_readable(path: Path, what: str) -> None:
     """Refuse a file that cannot be read, naming it.
 
     Raises:
-        ServerError: it is missing, a directory, or unreadable.
+        ServerError: it is missing, a directory, unreadable, or not a regular
+            file (a FIFO would keep the server from starting, waiting for a
+            writer).
     """
     try:
-        with path.open("rb"):
-            pass
+        # Without O_NONBLOCK, opening a FIFO waits until someone writes to it.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            mode = os.fstat(descriptor).st_mode
+        finally:
+            os.close(descriptor)
     except OSError as error:
         raise ServerError(
             f"cannot read {what} {path}: {error.strerror or error}"
         ) from error
+    if stat.S_ISDIR(mode):
+        raise ServerError(f"cannot read {what} {path}: {os.strerror(errno.EISDIR)}")
+    if not stat.S_ISREG(mode):
+        raise ServerError(f"{what} {path} is not a regular file")
 
 
 def _logging_config(uvicorn_config: dict[str, Any]) -> dict[str, Any]:

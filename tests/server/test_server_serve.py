@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import stat
@@ -136,6 +137,12 @@ def test_serve_names_a_tls_file_it_cannot_use(tmp_path: Path) -> None:
     assert serve(tmp_path, key) == (
         1,
         f"procreg: cannot read the TLS certificate {tmp_path}: Is a directory\n",
+    )
+    fifo = tmp_path / "key.fifo"
+    os.mkfifo(fifo)
+    assert serve(certificate, fifo) == (
+        1,
+        f"procreg: the TLS key {fifo} is not a regular file\n",
     )
 
 
