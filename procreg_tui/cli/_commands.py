@@ -245,7 +245,10 @@ def import_command(context: Context) -> int:
                     else item.definition
                 )
             except DefinitionError as error:
-                context.tell(f"{source.origin} {_json_path(item)}: {error}")
+                # Two spellings with different values are already reported
+                # above, with their line and column.
+                if not any(p.code == _ALIAS_CONFLICT for p in item.problems):
+                    context.tell(f"{source.origin} {_json_path(item)}: {error}")
                 blocked = True
                 continue
             planned.append((source, item, definition))
@@ -620,6 +623,7 @@ COMMANDS.update(SERVER_COMMANDS)
 
 
 _ALIAS_CODE = "alias-key"
+_ALIAS_CONFLICT = "alias-conflict"
 
 
 def located(where: str, problem: Problem) -> str:

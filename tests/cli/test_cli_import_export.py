@@ -557,3 +557,30 @@ def test_a_whole_list_does_not_warn(procreg: Procreg, meta: dict[str, Any]) -> N
         "",
         "procreg: checked 3 definitions: no problems\n",
     )
+
+
+def test_import_fix_aliases_tells_a_conflict_once_at_its_place(
+    procreg: Procreg, registry_path: Path
+) -> None:
+    """Both spellings with different values are one located error, told once;
+    --fix-aliases cannot rename them, so nothing is stored even with
+    --allow-invalid."""
+    text = (
+        '{"exec": "a", "args": ["x"], "argv": ["y"],\n'
+        ' "input_adapter": {"input_type": "file", "input_params": {},\n'
+        '                   "input_parameters": {"file_path": "/in"}}}\n'
+    )
+
+    result = procreg("import", "-", "--fix-aliases", "--allow-invalid", stdin=text)
+
+    assert (result.status, result.stdout) == (1, "")
+    assert result.stderr == (
+        "<stdin>:1:15: error: $.args: `args` and `argv` are both present with "
+        "different values; keep only `argv`\n"
+        "<stdin>:2:42: error: $.input_adapter.input_params: "
+        "`input_adapter.input_params` and `input_adapter.input_parameters` are "
+        "both present with different values; keep only `input_parameters`\n"
+        "procreg: <stdin>: 1 definition, 2 errors\n"
+        "procreg: nothing was imported\n"
+    )
+    assert _stored(registry_path) == []
