@@ -53,6 +53,7 @@ from procreg_tui.definition import Problem, Severity, load_bytes
 from procreg_tui.registry import (
     Conflict,
     Record,
+    RecordNotFound,
     Registry,
     RegistryError,
     RegistryGone,
@@ -251,9 +252,9 @@ class ProcregApp(App[int]):
         self._draft_bases: dict[int, int] = {}
         self._overrides: dict[int, dict[str, str]] = {}
         self._deleted: list[int] = []
-        self._deleted_drafts: dict[int, tuple[str, int | None]] = {}
-        """Unsaved text (and its base revision) of definitions deleted here,
-        given back when the delete is undone."""
+        self._deleted_drafts: dict[int, tuple[str, int | None, Entry | None]] = {}
+        """Unsaved text (and its base revision and row) of definitions deleted
+        here, given back when the delete is undone."""
         self._failure_shown: str | None = None
         """The registry failure last told, so that the poll does not repeat it."""
         self._keeper: DraftKeeper | None = None
@@ -1555,11 +1556,12 @@ class ProcregApp(App[int]):
         The cursor moves to the row that took its place (or the one above).
         """
         neighbour = self._neighbour(record_id)
+        row = self._by_id.get(record_id)
         self._remove(record_id)
         draft = self._drafts.pop(record_id, None)
         base = self._draft_bases.pop(record_id, None)
         if draft is not None:
-            self._deleted_drafts[record_id] = (draft, base)
+            self._deleted_drafts[record_id] = (draft, base, row)
         self._deleted.append(record_id)
         if self._current == record_id:
             self._current = None
@@ -1626,10 +1628,61 @@ class ProcregApp(App[int]):
             self.notify("Nothing to undo.")
             return
         record_id = self._deleted[-1]
+
+        def restore(registry: Registry) -> Record | None:
+            try:
+                return registry.restore(record_id)
+            except RecordNotFound:
+                pass
+            try:
+                # Brought back already, from another session.
+                record = registry.get(record_id)
+            except RecordNotFound:
+                return None
+            return record if record.deleted is None else None
+
         self._write(
-            lambda registry: registry.restore(record_id),
+            restore,
             what=f"Restoring definition {record_id}",
-            done=self._restored,
+            done=lambda record: (
+                self._purged(record_id) if record is None else self._restored(record)
+            ),
+        )
+
+    def _purged(self, record_id: int) -> None:
+        """Say that a definition to bring back was purged from the trash
+        elsewhere; unsaved text of it stays in a row of its own."""
+        if record_id in self._deleted:
+            self._deleted.remove(record_id)
+        kept = self._deleted_drafts.pop(record_id, None)
+        if kept is None:
+            self.notify(
+                f"Definition {record_id} was purged from the trash elsewhere: it "
+                "cannot be brought back.",
+                severity="warning",
+            )
+            return
+        draft, base, row = kept
+        # The row as stored, so that the text stays an unsaved edit of it.
+        entry = (
+            Entry(row.id, row.revision, row.definition)
+            if row is not None
+            else Entry(record_id, base or 0, _parsed(draft))
+        )
+        entry.gone = True
+        self._entries.append(entry)
+        self._entries.sort(key=lambda known: known.id)
+        self._by_id[record_id] = entry
+        self._drafts[record_id] = draft
+        if base is not None:
+            self._draft_bases[record_id] = base
+        self._filter_input.value = ""
+        self._refresh_list(keep=record_id)
+        self._open(record_id)
+        self.notify(
+            f"Definition {record_id} was purged from the trash elsewhere; your "
+            "unsaved text of it is kept in its row (y stores it as a new definition).",
+            severity="warning",
         )
 
     def _restored(self, record: Record) -> None:

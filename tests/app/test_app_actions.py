@@ -609,6 +609,75 @@ async def test_undoing_a_delete_brings_back_the_unsaved_edits(
         assert app.drafts.keys() == {1}
 
 
+async def test_undo_after_a_purge_elsewhere_keeps_the_text_and_goes_on(
+    registry: Registry,
+) -> None:
+    """u for a definition purged from the trash elsewhere says so and keeps
+    its unsaved text in a row of its own, which y stores; the next u brings
+    back the delete before it."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("end", "d", "y")
+        await settle(pilot)
+        await pilot.press("home")
+        await settle(pilot)
+        editor = app.query_one(DefinitionEditor)
+        _replace_text(editor, '"timeout": 600', '"timeout": 7')
+        await pilot.pause()
+        await pilot.press("d", "y")
+        await settle(pilot)
+        with Registry.open(registry.path) as other:
+            other.purge([1])
+
+        await pilot.press("u")
+        await settle(pilot)
+        messages = [note.message for note in app._notifications]
+        assert messages[-1] == (
+            "Definition 1 was purged from the trash elsewhere; your unsaved text of "
+            "it is kept in its row (y stores it as a new definition)."
+        )
+        assert app.current_id == 1
+        assert '"timeout": 7' in editor.text
+        assert app.drafts.keys() == {1}
+
+        await pilot.press("u")
+        await settle(pilot)
+        assert registry.get(6).deleted is None
+        assert app.current_id == 6
+
+        await pilot.press("home", "y")
+        await settle(pilot)
+        copy = registry.get(7)
+        assert copy.definition["timeout"] == 7
+
+
+async def test_undo_of_a_definition_restored_elsewhere_shows_it(
+    registry: Registry,
+) -> None:
+    """u for a definition another session brought back already shows it,
+    with the unsaved edits it had."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        _replace_text(editor, '"timeout": 600', '"timeout": 7')
+        await pilot.pause()
+        await pilot.press("d", "y")
+        await settle(pilot)
+        with Registry.open(registry.path) as other:
+            other.restore(1)
+
+        await pilot.press("u")
+        await settle(pilot)
+        assert [note.message for note in app._notifications][-1] == (
+            "Restored definition 1."
+        )
+        assert app.current_id == 1
+        assert '"timeout": 7' in editor.text
+        assert app.drafts.keys() == {1}
+
+
 async def test_saving_without_changes_writes_nothing(registry: Registry) -> None:
     """ctrl+s on the stored text says so; the revision stays."""
     app = create_app(registry)
