@@ -1841,10 +1841,11 @@ class ProcregApp(App[int]):
             return
         if analysis.has_errors:
             errors = analysis.count(Severity.ERROR)
+            them = "them" if errors != 1 else "it"
             self.notify(
                 f"The definition has {_count(errors, 'error')}: its command line "
-                "would not run as shown. Fix them first (the Problems list has "
-                "them).",
+                f"would not run as shown. Fix {them} first (the Problems list "
+                f"has {them}).",
                 severity="warning",
             )
             return

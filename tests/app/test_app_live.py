@@ -254,9 +254,26 @@ async def test_a_definition_with_errors_is_shown_not_runnable(
 
         assert [note.message for note in app._notifications] == [
             "The definition has 1 error: its command line would not run as shown. "
-            "Fix them first (the Problems list has them)."
+            "Fix it first (the Problems list has it)."
         ]
         assert app.last_copy is None
+
+
+async def test_copy_refusal_counts_the_errors(registry: Registry) -> None:
+    """Two errors are "them", as one is "it"."""
+    registry.create({"exec": "", "timeout": -1})
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+
+        assert [note.message for note in app._notifications] == [
+            "The definition has 2 errors: its command line would not run as "
+            "shown. Fix them first (the Problems list has them)."
+        ]
 
 
 async def test_lines_with_problems_have_their_number_marked(
