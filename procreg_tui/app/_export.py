@@ -70,13 +70,13 @@ def export_definition(
     label = definition_label(record.definition)
     if export_format in ENGINE_FORMATS:
         export = engine_export([record], export_format, bindings)
-        # Each warning names the definition, which the dialog's title does.
-        named = f"definition {record.id} ({label or f'definition-{record.id}'}): "
+        (document,) = export.documents
+        # The dialog's title names the definition; its warnings need not.
         return Exported(
             export_format,
             export.text,
-            tuple(warning.removeprefix(named) for warning in export.warnings),
-            export.documents[0].file_name,
+            document.unnamed_warnings,
+            document.file_name,
         )
     slug = _SLUG_BREAKS.sub("-", label.lower()).strip("-") or "definition"
     text = export_text([record], export_format)

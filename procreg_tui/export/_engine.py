@@ -154,6 +154,9 @@ class EngineDocument:
     text: str
     warnings: tuple[str, ...]
     """Each starts with the definition it is about."""
+    unnamed_warnings: tuple[str, ...] = ()
+    """The same warnings without the definition's name, for a reader who
+    already knows which definition it is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +298,13 @@ def export_documents(
             text = f"{engine.first_line}\n{text}"
         warnings = tuple(f"{job.where()}: {warning}" for warning in notes.warnings)
         documents.append(
-            EngineDocument(job.record_id, engine.file_name(job), text, warnings)
+            EngineDocument(
+                job.record_id,
+                engine.file_name(job),
+                text,
+                warnings,
+                tuple(notes.warnings),
+            )
         )
     if refusals:
         raise ExportError("\n".join(refusals))

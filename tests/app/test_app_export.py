@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Static, TextArea
 
 from procreg_tui.app import ProcregApp, create_app
 from procreg_tui.app._dialogs import ConfirmScreen
-from procreg_tui.app._export import ExportScreen
+from procreg_tui.app._export import ExportScreen, export_definition
 from procreg_tui.app._live_panel import LivePanel
 from procreg_tui.export import ExportFormat, engine_export, export_text
 from procreg_tui.registry import Registry
@@ -145,6 +145,20 @@ async def test_export_shows_the_warnings(registry: Registry) -> None:
         assert shown.splitlines()[1:] == [
             f"- {warning.removeprefix(prefix)}" for warning in expected.warnings
         ]
+
+
+async def test_warnings_drop_a_name_with_control_characters(registry: Registry) -> None:
+    """The dialog's warnings leave out the definition's name even when the
+    name holds characters the warnings write escaped."""
+    record = registry.create(
+        {"name": "job\x1b[31m\nred", "exec": "/bin/true", "application": "img:1"}
+    )
+
+    exported = export_definition(record, ExportFormat.SLURM, {})
+
+    assert exported.warnings == (
+        "application img:1 is not carried: deploy it where the job runs.",
+    )
 
 
 async def test_export_at_the_smallest_size_keeps_rows_for_the_text(
