@@ -376,7 +376,7 @@ class RemoteRegistry(Registry):
         for problem in body.get("problems") or []:
             if isinstance(problem, dict) and problem.get("severity") == "error":
                 message += f"\n  {problem.get('path')}: {problem.get('message')}"
-        if answer.status >= 500:
+        if answer.status >= 500 and not (isinstance(said, str) and "log" in said):
             message += " (a failure on the server; its log says more)"
 
         raise RemoteError(message, answer.status)

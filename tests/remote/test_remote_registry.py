@@ -187,7 +187,7 @@ def test_a_silent_server_times_out_plainly() -> None:
 
 
 def test_a_failing_server_is_reported_as_its_failure(server: LiveServer) -> None:
-    """A 500 carries the server's words and says the failure is on the server."""
+    """A 500 carries the server's words, which point to its log."""
     remote = _alice(server)
     remote.create(TR)
     Path(server.registry_path).write_text("{ broken", encoding="utf-8")
@@ -197,7 +197,7 @@ def test_a_failing_server_is_reported_as_its_failure(server: LiveServer) -> None
 
     assert str(caught.value) == (
         f"the registry at {server.url} answered 500: the server cannot read its "
-        "registry file; see its log (a failure on the server; its log says more)"
+        "registry file; see its log"
     )
     assert isinstance(caught.value, RemoteError)
     assert (caught.value.status, caught.value.retryable) == (500, False)
@@ -455,6 +455,11 @@ def test_closing_stops_a_request_on_its_way() -> None:
             b'Content-Length: 24\r\n\r\n{"detail": "Not found."}',
             "answered 404 without saying why; is that address a procreg registry?",
         ),
+        (
+            b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json"
+            b'\r\nContent-Length: 17\r\n\r\n{"error": "boom"}',
+            "answered 500: boom (a failure on the server; its log says more)",
+        ),
     ],
     ids=[
         "301",
@@ -465,6 +470,7 @@ def test_closing_stops_a_request_on_its_way() -> None:
         "413",
         "200-html",
         "404-json-without-error",
+        "500-json",
     ],
 )
 def test_answers_not_from_procreg_are_named_for_what_they_are(
