@@ -206,12 +206,33 @@ def render_command(context: Context) -> int:
         context.write_text(line + "\n")
         if context.options.wiring:
             context.write_text("\n" + "".join(f"{part}\n" for part in drawn.to_text()))
+    _warn_of_unused_settings(context, [definition], "the definition has no")
     for name in sorted(resolution.unbound):
         context.tell(
             f"${{{name}}} has no value; give it with --set {name}=VALUE "
             "(or --sample for a sample path)"
         )
     return ExitCode.OK
+
+
+def _warn_of_unused_settings(
+    context: Context, definitions: Sequence[Any], saying: str
+) -> None:
+    """Warn of each ``--set`` NAME no ``${NAME}`` of ``definitions`` takes,
+    ``saying`` so before it, with the variable it may be a misspelling of."""
+    from procreg_tui.resolve import sample_bindings  # noqa: PLC0415
+
+    used = sorted({name for item in definitions for name in sample_bindings(item)})
+    for name in dict(context.options.bindings):
+        if name in used:
+            continue
+        message = f"warning: --set {name}: {saying} ${{{name}}}"
+        import difflib  # noqa: PLC0415 - only a --set that is not used needs it
+
+        close = difflib.get_close_matches(name, used, n=1, cutoff=0.6)
+        if close:
+            message += f"; did you mean {close[0]}?"
+        context.tell(message)
 
 
 def import_command(context: Context) -> int:
@@ -429,14 +450,11 @@ def _export_for_engine(
 
     for warning in export.warnings:
         context.tell(f"warning: {warning}")
-    from procreg_tui.resolve import sample_bindings  # noqa: PLC0415
-
-    used = {name for record in records for name in sample_bindings(record.definition)}
-    for name in dict(context.options.bindings):
-        if name not in used:
-            context.tell(
-                f"warning: --set {name}: no definition exported uses ${{{name}}}"
-            )
+    _warn_of_unused_settings(
+        context,
+        [record.definition for record in records],
+        "no definition exported uses",
+    )
 
     if folder is not None:
         try:

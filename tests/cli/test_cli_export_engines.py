@@ -199,7 +199,7 @@ def test_set_of_a_variable_nobody_uses_is_a_warning(
     assert result.status == 0
     assert result.stderr == (
         "procreg: warning: --set output_fiel: no definition exported uses "
-        "${output_fiel}\n"
+        "${output_fiel}; did you mean output_file?\n"
     )
     assert result.stdout == _exported(seeded, [5], "slurm").text
 

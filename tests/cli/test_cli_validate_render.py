@@ -187,6 +187,25 @@ def test_render_with_bindings_quotes_every_word(procreg: Procreg, seeded: Path) 
     assert result.stderr == ""
 
 
+def test_render_warns_of_a_set_the_definition_does_not_use(
+    procreg: Procreg, seeded: Path
+) -> None:
+    """A misspelt --set is named, with the variable it is close to."""
+    result = procreg(
+        "render", "5", "--sample", "--set", "inptu_file=/a", "--set", "zzz=1"
+    )
+
+    assert result.status == 0
+    assert result.stdout == (
+        "/usr/bin/tr -d x < /tmp/procreg/input > /tmp/procreg/output\n"
+    )
+    assert result.stderr == (
+        "procreg: warning: --set inptu_file: the definition has no ${inptu_file}; "
+        "did you mean input_file?\n"
+        "procreg: warning: --set zzz: the definition has no ${zzz}\n"
+    )
+
+
 def test_render_sample_fills_unbound_variables(procreg: Procreg, seeded: Path) -> None:
     """--sample gives every unbound variable its sample path."""
     result = procreg("render", "5", "--sample")
