@@ -348,8 +348,14 @@ def users_command(context: CommandContext) -> int:
     try:
         store = _user_store(context)
         if options.users_action == "list":
-            for name in store.names():
+            names = store.names()
+            for name in names:
                 context.write(name)
+            if not names:
+                context.tell(
+                    f"no users in {store.path} yet; add one with "
+                    "'procreg users add NAME'"
+                )
             return _OK
         if options.users_action == "remove":
             # Not checked: a name added to the file by hand that could not

@@ -230,8 +230,15 @@ class UserStore:
             value: Any = json.loads(self.path.read_bytes())
         except OSError as error:
             raise ServerError(f"cannot read {self.path}: {error.strerror}") from error
-        except ValueError as error:
-            raise ServerError(f"{self.path} is not a users file: {error}") from error
+        except json.JSONDecodeError as error:
+            raise ServerError(
+                f"{self.path}:{error.lineno}:{error.colno}: not a users file: "
+                f"{error.msg}"
+            ) from error
+        except ValueError as error:  # bytes that are not UTF-8
+            raise ServerError(
+                f"{self.path} is not a users file: it is not UTF-8 text"
+            ) from error
 
         users = value.get("users") if isinstance(value, dict) else None
         if not isinstance(users, dict) or not all(

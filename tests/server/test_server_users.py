@@ -7,6 +7,7 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
 from cli_helpers import procreg
 from server_harness import running_server
 
@@ -19,8 +20,16 @@ def test_users_file_lives_beside_the_registry(tmp_path: Path) -> None:
 
 
 def test_add_list_remove_through_the_command_line(tmp_path: Path) -> None:
-    """users add (password on stdin), list and remove change the users file."""
+    """users add (password on stdin), list and remove change the users file;
+    list with no users yet says how to add one."""
     db = str(tmp_path / "registry.json")
+    empty = procreg("--db", db, "users", "list")
+    assert (empty.status, empty.stdout, empty.stderr) == (
+        0,
+        "",
+        f"procreg: no users in {tmp_path / 'registry.users.json'} yet; add one "
+        "with 'procreg users add NAME'\n",
+    )
 
     added = procreg(
         "--db", db, "users", "add", "carol", "--password-stdin", stdin="s3cret\n"
@@ -117,6 +126,30 @@ def test_a_broken_users_file_is_reported(tmp_path: Path) -> None:
         f"procreg: {path} is not a users file: it needs "
         '{"users": {"NAME": {"hash": "..."}}}\n'
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "told"),
+    [
+        (
+            b'{"users": {\n',
+            "{path}:2:1: not a users file: Expecting property name "
+            "enclosed in double quotes",
+        ),
+        (b"\xff{}", "{path} is not a users file: it is not UTF-8 text"),
+    ],
+    ids=["broken-json", "not-utf-8"],
+)
+def test_a_users_file_that_is_no_json_is_placed(
+    tmp_path: Path, content: bytes, told: str
+) -> None:
+    """Broken JSON is named by line and column, as registry files are."""
+    path = tmp_path / "registry.users.json"
+    path.write_bytes(content)
+
+    listed = procreg("--db", str(tmp_path / "registry.json"), "users", "list")
+
+    assert (listed.status, listed.stderr) == (1, f"procreg: {told.format(path=path)}\n")
 
 
 def test_a_users_file_that_is_a_pipe_or_device_is_refused_at_once(
