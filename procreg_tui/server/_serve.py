@@ -6,9 +6,11 @@ import copy
 import errno
 import ipaddress
 import os
+import signal
 import socket
 import ssl
 import stat
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -261,20 +263,43 @@ def serve(
             f"({registry.read_only_reason}): every change is answered 403"
         )
     deletes = "deletes go to the trash" if options.allow_delete else "no deletes"
-    tell(
-        f"serving {registry.path} at {address_of(listener, tls=tls)}/api/"
-        f"process_definition/ ({deletes}; Ctrl-C stops)"
-    )
     try:
-        with _private_new_files():
+        with _private_new_files(), _terminated_as_stop():
+            tell(
+                f"serving {registry.path} at {address_of(listener, tls=tls)}/api/"
+                f"process_definition/ ({deletes}; Ctrl-C stops)"
+            )
             server.run(sockets=[listener])
-    except KeyboardInterrupt:
-        # uvicorn shuts down on Ctrl-C and then raises the signal again for
-        # the caller; the shutdown is done, so that is the normal end.
+    except (KeyboardInterrupt, StoppedError):
+        # uvicorn shuts down on Ctrl-C or SIGTERM and then raises the signal
+        # again for the caller; the shutdown is done, so that is the normal end.
         pass
     finally:
         listener.close()
     tell("stopped")
+
+
+class StoppedError(Exception):
+    """SIGTERM arrived: a service manager or ``kill`` stops the server."""
+
+
+@contextmanager
+def _terminated_as_stop() -> Iterator[None]:
+    """Turn SIGTERM, which uvicorn raises again once it has shut down, into
+    :class:`StoppedError`, so that a stop by a service manager ends as Ctrl-C does:
+    said, with status 0."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise StoppedError
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def readable_warning(path: Path, holding: str, *, group: bool) -> str | None:

@@ -211,6 +211,34 @@ def test_serve_warns_on_start_and_creates_the_registry_owner_only(
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["int", "term"])
+def test_serve_stops_on_ctrl_c_and_sigterm_alike(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    """Ctrl-C and a service manager's SIGTERM both shut down, say so and exit 0."""
+    db = tmp_path / "registry.json"
+    UserStore(tmp_path / "registry.users.json").add("alice", PASSWORDS["alice"])
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "procreg_tui", "--db", str(db), "serve", "--port", "0"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**process_environment(), "HOME": str(tmp_path)},
+    )
+    assert server.stderr is not None
+    serving = server.stderr.readline()
+    found = re.search(r"127\.0\.0\.1:(\d+)/", serving)
+    assert found, serving
+    live = LiveServer("", int(found.group(1)), db, UserStore(db.parent / "u.json"))
+    assert live.request("GET", API).status == 200  # up, its signals taken
+    server.send_signal(stop)
+    _, rest = server.communicate(timeout=60)
+
+    assert (server.returncode, rest.splitlines()[-1]) == (0, "procreg: stopped")
+
+
 def test_serve_options_reach_the_server(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
