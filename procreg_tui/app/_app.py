@@ -617,7 +617,10 @@ class ProcregApp(App[int]):
                 )
         elif self._announce is not None:
             stored = len(entries) - len(orphans)
-            self.notify(f"{self._announce}: {_count(stored, 'definition')}.")
+            told = f"{self._announce}: {_count(stored, 'definition')}"
+            if orphans:
+                told += f", and {len(orphans)} deleted elsewhere that you edit"
+            self.notify(f"{told}.")
         self._announce = None
 
         self._show_rows(self._filter.reset(entries), keep=self._current)

@@ -556,7 +556,8 @@ async def test_a_draft_of_a_definition_deleted_elsewhere_keeps_its_row(
         assert str(editor.border_title).endswith("(deleted elsewhere)")
         assert app.query_one(DefinitionList).rows[0].id == 1
         assert [note.message for note in app._notifications] == [
-            "The registry changed on disk; the list shows it: 5 definitions.",
+            "The registry changed on disk; the list shows it: 5 definitions, and "
+            "1 deleted elsewhere that you edit.",
             "Definition 1 was deleted elsewhere; your unsaved text of it is kept in "
             "its row (y stores it as a new definition).",
         ]
