@@ -98,7 +98,7 @@ class Document:
         value = self.value
         if isinstance(value, list):
             return [((index,), item) for index, item in enumerate(value)]
-        if not isinstance(value, dict):
+        if not isinstance(value, dict) or _broken_list_document(value):
             return []
         if not is_list_document(value):
             return [((), value)]
@@ -116,6 +116,17 @@ def is_list_document(value: object) -> bool:
         isinstance(value, dict)
         and isinstance(value.get("objects"), list)
         and "exec" not in value
+    )
+
+
+def _broken_list_document(value: dict[str, object]) -> bool:
+    """Return whether ``value`` is the list document's frame, ``meta`` and
+    ``objects``, around something other than an array of entries."""
+    return (
+        "meta" in value
+        and "objects" in value
+        and "exec" not in value
+        and not isinstance(value["objects"], list)
     )
 
 
@@ -377,6 +388,17 @@ def _shape_problems(document: Document) -> list[Problem]:
             )
         ]
 
+    if _broken_list_document(value):
+        return [
+            Problem(
+                Severity.ERROR,
+                ("objects",),
+                '`objects` of a list document is an array of {"definition": '
+                f"{{...}}, ...}} entries, not {_kind(value['objects'])}",
+                "not-a-list-document",
+                *_start(document, ("objects",)),
+            )
+        ]
     if not is_list_document(value):
         return []
     problems = []
@@ -412,6 +434,8 @@ def _kind(value: object) -> str:
     if isinstance(value, str):
         shown = json.dumps(value, ensure_ascii=False)
         return f"the string {shown if len(shown) <= 40 else shown[:37] + '...'}"
+    if isinstance(value, dict):
+        return "an object"
     return "something else"
 
 

@@ -321,6 +321,31 @@ def test_empty_array_is_a_warning() -> None:
     assert (problem.severity, problem.code) == (Severity.WARNING, "no-definitions")
 
 
+@pytest.mark.parametrize(
+    ("objects", "words"),
+    [("{}", "an object"), ("null", "null"), ('"x"', 'the string "x"')],
+)
+def test_list_document_whose_objects_is_no_array_is_an_error(
+    objects: str, words: str
+) -> None:
+    """meta and objects frame a list document: objects that is no array is an
+    error at it, and the frame is no definition."""
+    document = load_text(f'{{"meta": {{}}, "objects": {objects}}}')
+
+    problem = _only(document.problems)
+    assert (problem.severity, problem.code, problem.path) == (
+        Severity.ERROR,
+        "not-a-list-document",
+        ("objects",),
+    )
+    assert (problem.line, problem.column) == (1, 25)
+    assert problem.message == (
+        '`objects` of a list document is an array of {"definition": {...}, ...} '
+        f"entries, not {words}"
+    )
+    assert document.definitions() == []
+
+
 def test_list_document_holds_the_definitions_of_its_objects() -> None:
     """The registry's list document holds one definition per entry of objects."""
     text = (
