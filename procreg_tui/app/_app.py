@@ -304,6 +304,7 @@ class ProcregApp(App[int]):
                 yield self._status
             with Container(id="right"):
                 yield self._editor
+                yield Static(id="divider")
                 yield self._live_panel
         yield Static(
             f"procreg needs at least {MIN_WIDTH} columns and {MIN_HEIGHT} rows.\n"

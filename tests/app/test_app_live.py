@@ -449,7 +449,14 @@ async def test_layout_follows_the_width(
 
         assert classes <= app.screen.classes
         if "-wide" in classes:
-            assert (editor.y, live.x) == (live.y, editor.right)
+            # One column between them draws the line that parts them.
+            divider = app.query_one("#divider").region
+            assert (editor.y, divider.x, live.x) == (
+                live.y,
+                editor.right,
+                editor.right + 1,
+            )
+            assert divider.height == live.height
         else:
             assert (editor.x, live.y) == (live.x, editor.bottom)
 
