@@ -15,7 +15,6 @@ import contextlib
 import getpass
 import os
 import stat
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -164,12 +163,14 @@ class RegistryLock:
         # file renamed into place: opening the old one for writing would follow
         # a symbolic link (or a hard link) planted there by anyone who can
         # write the folder, and overwrite whatever it points to.
+        # Named as the registry's own new files are, so that the next writer
+        # removes one left by a writer killed before the rename.
+        name = self.holder_path.with_name(
+            f".{self.holder_path.name}.{os.urandom(6).hex()}.tmp"
+        )
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
         try:
-            fd, name = tempfile.mkstemp(
-                prefix=f".{self.holder_path.name}.",
-                suffix=".tmp",
-                dir=self.holder_path.parent,
-            )
+            fd = os.open(name, flags, 0o600)
         except OSError:
             return
         try:

@@ -435,9 +435,12 @@ class RegistryStorage(Storage):
         if self._swept:
             return
 
-        # Exactly the names _commit gives, so that the new file of another
-        # file whose name starts alike ("team" and "team.users.json") is kept.
-        ours = re.compile(re.escape(f".{self._file.name}.") + r"[0-9a-f]{12}\.tmp")
+        # Exactly the names _commit and the lock's holder note give, so that
+        # the new file of another file whose name starts alike ("team" and
+        # "team.users.json") is kept.
+        ours = re.compile(
+            re.escape(f".{self._file.name}.") + r"(?:lock\.holder\.)?[0-9a-f]{12}\.tmp"
+        )
         try:
             with os.scandir(self._file.parent) as entries:
                 leftovers = [

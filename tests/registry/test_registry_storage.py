@@ -7,6 +7,7 @@ import gc
 import getpass
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -376,6 +377,32 @@ def test_files_left_by_a_killed_writer_are_removed(registry_path: Path) -> None:
         registry.create({"exec": "cat"})
 
     assert not leftover.exists()
+
+
+def test_a_lock_note_left_by_a_killed_writer_is_removed(registry_path: Path) -> None:
+    """A writer killed while it records itself as the lock's holder leaves the
+    note's new file behind; the next writer removes it as it removes its own."""
+    with Registry.open(registry_path) as registry:
+        registry.create({"exec": "ls"})
+
+    pid = os.fork()
+    if pid == 0:  # the writer, killed as it renames its note into place
+        try:
+            os.replace = lambda *_: os.kill(os.getpid(), signal.SIGKILL)
+            with Registry.open(registry_path) as registry:
+                registry.create({"exec": "cat"})
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status)
+    assert os.WTERMSIG(status) == signal.SIGKILL
+    left = [p.name for p in registry_path.parent.iterdir() if p.suffix == ".tmp"]
+    assert [name.startswith(".registry.json.lock.holder.") for name in left] == [True]
+
+    with Registry.open(registry_path) as registry:
+        registry.create({"exec": "cat"})
+
+    assert [p.name for p in registry_path.parent.iterdir() if p.suffix == ".tmp"] == []
 
 
 def test_new_files_of_other_files_named_alike_are_kept(tmp_path: Path) -> None:
