@@ -43,6 +43,7 @@ from procreg_tui.app._editor import DefinitionEditor, definition_text
 from procreg_tui.app._entries import Entry, Filter, label_of
 from procreg_tui.app._export import EXPORT_FORMATS, ExportScreen, export_definition
 from procreg_tui.app._glyphs import choose_glyphs, glyphs
+from procreg_tui.app._help import help_sections
 from procreg_tui.app._input import tolerate_invalid_input
 from procreg_tui.app._literal import LiteralInput
 from procreg_tui.app._live_panel import LivePanel
@@ -1244,53 +1245,14 @@ class ProcregApp(App[int]):
         self.push_screen(HelpScreen(self._help_sections()))
 
     def _help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """Return the key bindings, grouped by where they work."""
-        everywhere: list[tuple[str, str]] = []
-        off: list[tuple[str, str]] = []
-        for binding in self.BINDINGS:
-            assert isinstance(binding, Binding)
-            key = binding.key_display or self.get_key_display(binding)
-            row = (key, binding.tooltip or binding.description)
-            (off if self._off(binding.action) else everywhere).append(row)
-        g = glyphs()
-        listing = [
-            (f"j / {g.down}, k / {g.up}", "Next / previous definition"),
-            ("PgDn / PgUp, Home / End", "Move a page / to the ends"),
-            ("Enter", "Edit the highlighted definition"),
-            ("^p export", "Export as slurm, condor, cwl, k8s, systemd or sh"),
-            (f"{g.error_mark}  !  *", "Marks: errors, warnings, unsaved edits"),
-            ("1x  svc", "Process type: single, service"),
-        ]
-        editor = [
-            ("Escape", "Back to the list"),
-            ("Tab", "Indent"),
-            *([] if self._off("save") else [("ctrl+s", "Save the definition")]),
-            ("ctrl+r", "Drop the unsaved edits (asks first)"),
-            ("ctrl+z / ctrl+y", "Undo / redo typing"),
-        ]
-        live = [
-            ("p / b / w (from the list)", "Go to the problems / bindings / wiring"),
-            (f"{g.up} {g.down} PgUp PgDn Home End", "Scroll the panel (after w)"),
-            ("Tab / shift+Tab", "Move between the panel, bindings and problems"),
-            ("Enter on a problem", "Move the editor's cursor to it"),
-            ("typing in a binding", "Resolve the command line with that value"),
-            ("Escape", "Back to the list"),
-        ]
-        filtering = [
-            ("/", "Filter by label, exec, argv or application (fuzzy)"),
-            (f"Enter / {g.down}", "Back to the narrowed list"),
-            ("Escape", "Clear the filter"),
-        ]
-        sections = [
-            ("Main keys (letters outside text fields, ctrl keys anywhere)", everywhere),
-            ("In the list", listing),
-            ("Filter", filtering),
-            ("Editor", editor),
-            ("Live panel", live),
-        ]
-        if off:
-            sections.append((f"Off: {self._off_reason()}", off))
-        return sections
+        """Return the key bindings, grouped by where they work, the keys off
+        now (read-only, offline) apart."""
+        return help_sections(
+            self.BINDINGS,
+            key_display=self.get_key_display,
+            is_off=self._off,
+            off_reason=self._off_reason(),
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide the filter key where typing ``/`` enters text instead, and the
