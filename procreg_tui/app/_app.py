@@ -5,10 +5,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import shlex
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
@@ -18,7 +14,7 @@ from typing import Any, ClassVar, TypeVar
 from rich.text import Text
 from textual import events, on, work
 from textual.actions import ActionParseResult
-from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, SearchIcon
 from textual.containers import Container, Horizontal, Vertical
@@ -42,6 +38,13 @@ from procreg_tui.app._dialogs import (
 from procreg_tui.app._editor import DefinitionEditor, definition_text
 from procreg_tui.app._entries import Entry, Filter, label_of
 from procreg_tui.app._export import EXPORT_FORMATS, ExportScreen, export_definition
+from procreg_tui.app._external_editor import (
+    ENCODING_PROBLEMS,
+    edited_file,
+    editor_command,
+    read_edited,
+    run_editor,
+)
 from procreg_tui.app._glyphs import choose_glyphs, glyphs
 from procreg_tui.app._help import help_sections
 from procreg_tui.app._input import tolerate_invalid_input
@@ -50,7 +53,7 @@ from procreg_tui.app._live_panel import LivePanel
 from procreg_tui.app._recovery import Draft, DraftKeeper
 from procreg_tui.app._text import as_content, secret_values
 from procreg_tui.app.clipboard import CopyOutcome, copy_text
-from procreg_tui.definition import Problem, Severity, load_bytes
+from procreg_tui.definition import Problem, Severity
 from procreg_tui.registry import (
     Conflict,
     Record,
@@ -108,9 +111,6 @@ _ARROW_WORDS = (
     ("→", "right"),
 )
 """Arrows in key names, and the words for them in ASCII."""
-
-_ENCODING_PROBLEMS = frozenset({"byte-order-mark", "encoding"})
-"""Problems of a file's bytes, which its decoded text no longer shows."""
 
 
 class MainScreen(Screen[Any]):
@@ -1851,20 +1851,16 @@ class ProcregApp(App[int]):
         record_id = self._current
         if record_id is None:
             return
-        command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        handle, name = tempfile.mkstemp(prefix=f"procreg-{record_id}-", suffix=".json")
-        path = Path(name)
-        try:
-            os.write(handle, self._editor.text.encode())
-            os.close(handle)
+        command = editor_command(os.environ)
+        with edited_file(record_id, self._editor.text) as path:
             while True:
-                failure = self._run_editor(command, path)
+                failure = run_editor(self, command, path)
                 if failure is not None:
                     self.notify(
                         failure, title="$EDITOR", severity="error", markup=False
                     )
                     return
-                text, problems = _read_edited(path)
+                text, problems = read_edited(path)
                 if self._current != record_id:
                     return
                 self._editor.load_text(text)
@@ -1886,60 +1882,10 @@ class ProcregApp(App[int]):
                 )
                 if not again:
                     return
-        finally:
-            path.unlink(missing_ok=True)
 
     def _edited_externally(self) -> None:
         """Treat text loaded from the external editor as typed by the user."""
         self._analyse_now()
-
-    def _run_editor(self, command: str, path: Path) -> str | None:
-        """Run the user's editor on ``path``; return why it failed, or ``None``.
-
-        The program is looked up before the screen is handed over, so an
-        editor that is not installed is reported without a blank screen.
-        """
-        try:
-            words = shlex.split(command)
-        except ValueError as error:
-            return f"Cannot read $VISUAL/$EDITOR {command!r}: {error}."
-        if not words:
-            return "Cannot run the editor: VISUAL and EDITOR are empty; set one."
-        program = shutil.which(words[0])
-        if program is None:
-            return (
-                f"Cannot run the editor {words[0]!r}: not found; set VISUAL or EDITOR."
-            )
-        argv = [program, *words[1:], str(path)]
-        try:
-            if self.is_headless:
-                # A headless app has no terminal to lend the editor.
-                status = subprocess.call(argv, stdin=subprocess.DEVNULL)
-            else:
-                status = self._suspended(partial(subprocess.call, argv))
-        except (OSError, SuspendNotSupported) as error:
-            return f"Cannot run the editor {words[0]!r}: {error}."
-        if status != 0:
-            return f"{command!r} exited with status {status}; the text is unchanged."
-        return None
-
-    def _suspended(self, run: Callable[[], T]) -> T:
-        """Return ``run()``, called with the terminal handed back to the shell.
-
-        The app takes the terminal back whatever ``run`` does: an exception is
-        raised only once the screen is the app's again (Textual resumes only
-        when the suspended block ends normally).
-        """
-        failure: BaseException | None = None
-        results: list[T] = []
-        with self.suspend():
-            try:
-                results.append(run())
-            except BaseException as error:  # raised again below, on the app's screen
-                failure = error
-        if failure is not None:
-            raise failure
-        return results[0]
 
     async def action_quit(self) -> None:
         """Quit; ask first when there are unsaved edits."""
@@ -2016,7 +1962,7 @@ def _save_warning(analysis: Analysis) -> str:
             1
             for problem in analysis.problems
             if problem.severity is Severity.ERROR
-            and problem.code in (LOST, *_ENCODING_PROBLEMS)
+            and problem.code in (LOST, *ENCODING_PROBLEMS)
         )
         line, column = analysis.document.position(text.index(REPLACEMENT))
         where = "the first at" if lost > 1 else "at"
@@ -2090,24 +2036,6 @@ def _passing(error: RegistryError) -> bool:
     return isinstance(error, RegistryGone) or (
         isinstance(error, RemoteError) and error.retryable
     )
-
-
-def _read_edited(path: Path) -> tuple[str, list[Problem]]:
-    """Read the file ``$EDITOR`` saved as ``procreg validate`` reads files.
-
-    Returns the text for the editor and the problems of its bytes (a byte
-    order mark, UTF-16, bytes that are not UTF-8), which the text alone no
-    longer shows. Undecodable bytes become U+FFFD in the text, so nothing the
-    user wrote disappears, and stay reported as an error.
-    """
-    data = path.read_bytes()
-    document = load_bytes(data, str(path))
-    problems = [
-        problem for problem in document.problems if problem.code in _ENCODING_PROBLEMS
-    ]
-    if any(problem.severity is Severity.ERROR for problem in problems):
-        return data.decode("utf-8", errors="replace"), problems
-    return document.text, problems
 
 
 def _entry_of(record: Record, known: Entry | None) -> Entry:
