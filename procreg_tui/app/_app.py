@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 from textual.worker import get_current_worker
 
-from procreg_tui.app._analysis import LOST, REPLACEMENT, Analysis, analyse
+from procreg_tui.app._analysis import Analysis, analyse
 from procreg_tui.app._definition_list import DefinitionList
 from procreg_tui.app._dialogs import (
     ConfirmScreen,
@@ -39,7 +39,6 @@ from procreg_tui.app._editor import DefinitionEditor, definition_text
 from procreg_tui.app._entries import Entry, Filter, label_of
 from procreg_tui.app._export import EXPORT_FORMATS, ExportScreen, export_definition
 from procreg_tui.app._external_editor import (
-    ENCODING_PROBLEMS,
     edited_file,
     editor_command,
     read_edited,
@@ -50,6 +49,7 @@ from procreg_tui.app._help import help_sections
 from procreg_tui.app._input import tolerate_invalid_input
 from procreg_tui.app._literal import LiteralInput
 from procreg_tui.app._live_panel import LivePanel
+from procreg_tui.app._messages import count, export_refusal, quoted, save_warning
 from procreg_tui.app._recovery import Draft, DraftKeeper
 from procreg_tui.app._text import as_content, secret_values
 from procreg_tui.app.clipboard import CopyOutcome, copy_text
@@ -619,7 +619,7 @@ class ProcregApp(App[int]):
                 )
         elif self._announce is not None:
             stored = len(entries) - len(orphans)
-            told = f"{self._announce}: {_count(stored, 'definition')}"
+            told = f"{self._announce}: {count(stored, 'definition')}"
             if orphans:
                 told += f", and {len(orphans)} deleted elsewhere that you edit"
             self.notify(f"{told}.")
@@ -670,7 +670,7 @@ class ProcregApp(App[int]):
         for session, kept in recovered.running.items():
             self.notify(
                 f"Another procreg session on this registry ({session}) is still "
-                f"running with unsaved edits of {_count(len(kept), 'definition')} "
+                f"running with unsaved edits of {count(len(kept), 'definition')} "
                 f"({', '.join(map(str, kept))}): save them there. If it hangs on a "
                 "dropped connection, the procreg started after it ends takes them "
                 "over.",
@@ -694,7 +694,7 @@ class ProcregApp(App[int]):
                 added.append(orphan)
         ids = ", ".join(str(record_id) for record_id in sorted(recovered.drafts))
         self.notify(
-            f"Recovered unsaved edits of {_count(len(recovered.drafts), 'definition')}"
+            f"Recovered unsaved edits of {count(len(recovered.drafts), 'definition')}"
             f" ({ids}) from a session that ended without saving them "
             f"({'; '.join(recovered.sessions)}). They are marked * in the list.",
             title="Recovered",
@@ -760,7 +760,7 @@ class ProcregApp(App[int]):
             searching = "" if self._filter.complete else f", searching{glyphs().more}"
             status = f"{shown} of {total}{searching}"
         else:
-            status = _count(total, "definition")
+            status = count(total, "definition")
         # The line has a fixed size; a layout pass per keystroke would cost
         # a repaint of the whole screen.
         self._status.update(status, layout=False)
@@ -1317,7 +1317,7 @@ class ProcregApp(App[int]):
         if record_id is None or analysis is None:
             self.notify("No definition is open to export.", severity="warning")
             return
-        refusal = _export_refusal(analysis)
+        refusal = export_refusal(analysis)
         if refusal is not None:
             self.notify(
                 f"Definition {record_id} {refusal}: it cannot be exported as "
@@ -1355,7 +1355,7 @@ class ProcregApp(App[int]):
             names = ", ".join(f"${{{variable}}}" for variable in typed)
             notes.append(f"{names}: as typed in the live panel.")
         title = Content(f"Definition {record_id} ") + as_content(
-            _quoted(label_of(analysis.definition))
+            quoted(label_of(analysis.definition))
         )
         title += Content(f" as {export_format}")
 
@@ -1485,7 +1485,7 @@ class ProcregApp(App[int]):
         if entry is None:
             return
         question = Content(f"Move definition {entry.id} ") + as_content(
-            _quoted(entry.label)
+            quoted(entry.label)
         )
         question += Content(" to the trash? u brings it back")
         if entry.id in self._drafts:
@@ -1548,7 +1548,7 @@ class ProcregApp(App[int]):
         entry = self._by_id.get(record_id)
         gone = entry is not None and entry.gone
         question = Content(f"Drop the unsaved edits of definition {record_id} ")
-        question += as_content(_quoted(entry.label if entry else "?"))
+        question += as_content(quoted(entry.label if entry else "?"))
         if gone:
             question += Content("? It was deleted elsewhere, so its row goes too.")
         else:
@@ -1705,7 +1705,7 @@ class ProcregApp(App[int]):
             self._store(record_id, definition)
             return
 
-        question = Text(f"{_save_warning(analysis)} Save it anyway?")
+        question = Text(f"{save_warning(analysis)} Save it anyway?")
 
         def confirmed(answer: bool | None) -> None:
             if answer:
@@ -1809,7 +1809,7 @@ class ProcregApp(App[int]):
             errors = analysis.count(Severity.ERROR)
             them = "them" if errors != 1 else "it"
             self.notify(
-                f"The definition has {_count(errors, 'error')}: its command line "
+                f"The definition has {count(errors, 'error')}: its command line "
                 f"would not run as shown. Fix {them} first (the Problems list "
                 f"has {them}).",
                 severity="warning",
@@ -1874,7 +1874,7 @@ class ProcregApp(App[int]):
                     ConfirmScreen(
                         "Errors",
                         Text(
-                            f"The definition has {_count(errors, 'error')}. "
+                            f"The definition has {count(errors, 'error')}. "
                             "Edit it again?"
                         ),
                         yes="Reopen",
@@ -1930,12 +1930,6 @@ def _ascii_search_icon(palette: CommandPalette) -> None:
         icon.refresh()  # a var: setting it draws nothing by itself
 
 
-def _quoted(text: str) -> str:
-    """Return ``text`` between quotation marks."""
-    g = glyphs()
-    return f"{g.open_quote}{text}{g.close_quote}"
-
-
 def _toast_rows(message: str, title: str, *, markup: bool) -> int:
     """Return the rows a notification takes, as Textual's Toast draws it in
     :data:`TOAST_WIDTH` cells (a border and a cell of padding each side, a
@@ -1947,50 +1941,6 @@ def _toast_rows(message: str, title: str, *, markup: bool) -> int:
     if title:
         content = Content.assemble(title, "\n", content)
     return len(content.wrap(TOAST_WIDTH - 3)) + 1
-
-
-def _save_warning(analysis: Analysis) -> str:
-    """Say what saving a text with errors stores: characters standing for lost
-    bytes, which stay as they are, and errors, which mark it invalid."""
-    text = analysis.document.text
-    lost = text.count(REPLACEMENT)
-    errors = analysis.count(Severity.ERROR)
-    sentences = []
-    if lost:
-        # The problems of bytes that were not UTF-8 are those of the U+FFFD.
-        errors -= sum(
-            1
-            for problem in analysis.problems
-            if problem.severity is Severity.ERROR
-            and problem.code in (LOST, *ENCODING_PROBLEMS)
-        )
-        line, column = analysis.document.position(text.index(REPLACEMENT))
-        where = "the first at" if lost > 1 else "at"
-        stays = "they stay" if lost > 1 else "it stays"
-        sentences.append(
-            f"The text holds {_count(lost, 'U+FFFD replacement character')} "
-            f"({where} line {line}, column {column}), standing for bytes that were "
-            f"not UTF-8 and are lost; saved, {stays} in the definition."
-        )
-    if errors:
-        sentences.append(
-            f"The definition has {_count(errors, 'error')}; it will be marked invalid."
-        )
-    return " ".join(sentences)
-
-
-def _export_refusal(analysis: Analysis) -> str | None:
-    """Say why the analysed definition cannot be exported, or return ``None``."""
-    if analysis.definition is None:
-        return "is not a JSON object"
-    errors = [p for p in analysis.problems if p.severity is Severity.ERROR]
-    if not errors:
-        return None
-    first = errors[0]
-    more = f"; {len(errors) - 1} more in the Problems list" if len(errors) > 1 else ""
-    return (
-        f"has {_count(len(errors), 'error')} ({first.json_path}: {first.message}{more})"
-    )
 
 
 def _secrets_of(definition: Mapping[str, Any]) -> list[str]:
@@ -2005,11 +1955,6 @@ def _parsed(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return {}
-
-
-def _count(number: int, noun: str) -> str:
-    """Return ``1 definition`` or ``3 definitions``."""
-    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 @contextmanager
