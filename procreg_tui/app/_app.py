@@ -20,7 +20,6 @@ from textual.command import CommandPalette, SearchIcon
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.markup import MarkupError
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static, TextArea
@@ -52,6 +51,7 @@ from procreg_tui.app._live_panel import LivePanel
 from procreg_tui.app._messages import count, export_refusal, quoted, save_warning
 from procreg_tui.app._recovery import Draft, DraftKeeper
 from procreg_tui.app._text import as_content, secret_values
+from procreg_tui.app._toasts import TOAST_CSS, toast_rows
 from procreg_tui.app.clipboard import CopyOutcome, copy_text
 from procreg_tui.definition import Problem, Severity
 from procreg_tui.registry import (
@@ -71,8 +71,6 @@ MIN_WIDTH = 60
 """Narrower terminals get a request to enlarge instead of a broken screen."""
 MIN_HEIGHT = 15
 """Shorter terminals get a request to enlarge instead of a broken screen."""
-TOAST_WIDTH = 49
-"""Cells a notification is wide: at 80 columns, the right pane inside its border."""
 WIDE = 120
 """From this width on, the editor and the live panel stand side by side."""
 
@@ -125,15 +123,8 @@ class ProcregApp(App[int]):
     """Browse, edit and check the definitions of one registry."""
 
     CSS_PATH = "procreg.tcss"
-    # The width is known here, where the rows a notification takes are counted.
-    CSS = f"""
-    Toast {{
-        width: {TOAST_WIDTH};
-        max-width: 100%;
-        margin-top: 0;
-        padding: 0 1 1 1;
-    }}
-    """
+    # Notifications are drawn as wide as their rows are counted.
+    CSS = TOAST_CSS
     TITLE = "procreg"
     # Textual declares the breakpoints without ClassVar, so mypy refuses one here.
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
@@ -413,7 +404,7 @@ class ProcregApp(App[int]):
                 severity,
             ):
                 self._unnotify(shown, refresh=False)
-        self._fit_toasts(_toast_rows(message, title, markup=markup), refresh=False)
+        self._fit_toasts(toast_rows(message, title, markup=markup), refresh=False)
         super().notify(
             message, title=title, severity=severity, timeout=timeout, markup=markup
         )
@@ -433,7 +424,7 @@ class ProcregApp(App[int]):
         room = self.screen_stack[0].size.height - 1 - command.bottom
         shown = list(self._notifications)
         rows = {
-            note.identity: _toast_rows(note.message, note.title, markup=note.markup)
+            note.identity: toast_rows(note.message, note.title, markup=note.markup)
             for note in shown
         }
         total = incoming + sum(rows.values())
@@ -1928,19 +1919,6 @@ def _ascii_search_icon(palette: CommandPalette) -> None:
     for icon in palette.query(SearchIcon):
         icon.icon = ">"
         icon.refresh()  # a var: setting it draws nothing by itself
-
-
-def _toast_rows(message: str, title: str, *, markup: bool) -> int:
-    """Return the rows a notification takes, as Textual's Toast draws it in
-    :data:`TOAST_WIDTH` cells (a border and a cell of padding each side, a
-    row of padding below)."""
-    try:
-        content = Content.from_markup(message) if markup else Content(message)
-    except MarkupError:  # counted as plain text
-        content = Content(message)
-    if title:
-        content = Content.assemble(title, "\n", content)
-    return len(content.wrap(TOAST_WIDTH - 3)) + 1
 
 
 def _secrets_of(definition: Mapping[str, Any]) -> list[str]:
