@@ -987,6 +987,8 @@ def _matches(header: str | None, tag: str) -> bool:
 def _wanted_revisions(header: str | None) -> set[int] | None:
     """Return the revisions an ``If-Match`` header accepts; ``None`` for any.
 
+    A weak tag (``W/"3"``) accepts none: If-Match compares tags strongly.
+
     Raises:
         _Reply: 400 for a tag that is not a revision (one beyond
             :data:`MAX_NUMBER` is none either).
@@ -996,6 +998,7 @@ def _wanted_revisions(header: str | None) -> set[int] | None:
 
     wanted = set()
     for item in header.split(","):
+        weak = item.strip().startswith("W/")
         text = item.strip().removeprefix("W/").strip('"')
         revision = _bounded(text) if text.isascii() and text.isdigit() else None
         if revision is None:
@@ -1004,7 +1007,8 @@ def _wanted_revisions(header: str | None) -> set[int] | None:
                 f"If-Match takes the ETag of a definition (its revision, such as "
                 f'"3"), not {_shown(item.strip())!r}',
             )
-        wanted.add(revision)
+        if not weak:
+            wanted.add(revision)
 
     return wanted
 
@@ -1022,11 +1026,20 @@ def _stale(current: Record, wanted: set[int] | None) -> _Reply:
             f"definition {current.id} changed while this request ran; try again",
             current=_object(current),
         )
+    if not wanted:
+        told = (
+            f"If-Match named only weak ETags (W/...), which never match; send "
+            f'"{current.revision}" as the ETag came'
+        )
+    else:
+        told = (
+            f"definition {current.id} is at revision {current.revision}, not "
+            f"{', '.join(str(r) for r in sorted(wanted))} that this change "
+            "started from"
+        )
     return _Reply(
         412,
-        f"definition {current.id} is at revision {current.revision}, not "
-        f"{', '.join(str(r) for r in sorted(wanted))} that this change started "
-        "from; nothing was changed",
+        f"{told}; nothing was changed",
         current=_object(current),
         headers={"ETag": _tag(current)},
     )

@@ -257,8 +257,8 @@ def test_patch_merges_into_the_definition(server: LiveServer) -> None:
 
 
 def test_stale_if_match_gets_412_and_a_fresh_one_succeeds(server: LiveServer) -> None:
-    """A change whose If-Match names an old revision is refused with 412 and the
-    current record; the current ETag lets it through."""
+    """A change whose If-Match names an old revision, or only weak tags, is
+    refused with 412 and the current record; the current ETag lets it through."""
     identifier = _create(server, EXECUTABLE)
     address = f"/api/process_definition/{identifier}/"
     with Registry.open(server.registry_path) as registry:
@@ -275,8 +275,20 @@ def test_stale_if_match_gets_412_and_a_fresh_one_succeeds(server: LiveServer) ->
         "from; nothing was changed"
     )
 
+    weak = server.request(
+        "PUT", address, {"definition": {"exec": "/mine"}}, headers={"If-Match": 'W/"2"'}
+    )
+    assert (weak.status, weak.body["error"]) == (
+        412,
+        'If-Match named only weak ETags (W/...), which never match; send "2" as '
+        "the ETag came; nothing was changed",
+    )
+
     fresh = server.request(
-        "PUT", address, {"definition": {"exec": "/mine"}}, headers={"If-Match": '"2"'}
+        "PUT",
+        address,
+        {"definition": {"exec": "/mine"}},
+        headers={"If-Match": 'W/"1", "2"'},
     )
     assert (fresh.status, fresh.headers["etag"]) == (200, '"3"')
     bad = server.request(
