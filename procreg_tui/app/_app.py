@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -35,7 +34,13 @@ from procreg_tui.app._dialogs import (
     TextScreen,
 )
 from procreg_tui.app._editor import DefinitionEditor, definition_text
-from procreg_tui.app._entries import Entry, Filter, label_of
+from procreg_tui.app._entries import (
+    Entry,
+    Filter,
+    definition_of,
+    entry_of,
+    label_of,
+)
 from procreg_tui.app._export import EXPORT_FORMATS, ExportScreen, export_definition
 from procreg_tui.app._external_editor import (
     edited_file,
@@ -517,9 +522,7 @@ class ProcregApp(App[int]):
                 elif reread:
                     registry.reload()
                 records = registry.records()
-                entries = [
-                    _entry_of(record, known.get(record.id)) for record in records
-                ]
+                entries = [entry_of(record, known.get(record.id)) for record in records]
         except RegistryError as error:
             if not worker.is_cancelled:
                 self.call_from_thread(self._load_failed, error)
@@ -680,7 +683,7 @@ class ProcregApp(App[int]):
             if draft.base is not None:
                 self._draft_bases[record_id] = draft.base
             if record_id not in present:
-                orphan = Entry(record_id, draft.base or 0, _parsed(draft.text))
+                orphan = Entry(record_id, draft.base or 0, definition_of(draft.text))
                 orphan.gone = True
                 added.append(orphan)
         ids = ", ".join(str(record_id) for record_id in sorted(recovered.drafts))
@@ -1624,7 +1627,7 @@ class ProcregApp(App[int]):
         entry = (
             Entry(row.id, row.revision, row.definition)
             if row is not None
-            else Entry(record_id, base or 0, _parsed(draft))
+            else Entry(record_id, base or 0, definition_of(draft))
         )
         entry.gone = True
         self._entries.append(entry)
@@ -1927,14 +1930,6 @@ def _secrets_of(definition: Mapping[str, Any]) -> list[str]:
     return secret_values(environment) if isinstance(environment, dict) else []
 
 
-def _parsed(text: str) -> Any:
-    """Return the JSON value of ``text``, or an empty object if it is none."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        return {}
-
-
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while many long-lived objects are built.
@@ -1959,13 +1954,6 @@ def _passing(error: RegistryError) -> bool:
     return isinstance(error, RegistryGone) or (
         isinstance(error, RemoteError) and error.retryable
     )
-
-
-def _entry_of(record: Record, known: Entry | None) -> Entry:
-    """Return the row of ``record``, reusing ``known`` when it is the same revision."""
-    if known is not None and known.revision == record.revision:
-        return known
-    return Entry(record.id, record.revision, record.definition)
 
 
 def _runner(app: ProcregApp, action: str) -> Callable[[], Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Sequence
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from procreg_tui.definition import Severity, validate, worst
+from procreg_tui.registry import Record
 
 _SEPARATOR = "\x00"
 
@@ -103,6 +105,22 @@ class Entry:
             self._validity = _validity_of(self.definition)
         assert not isinstance(self._validity, bool)
         return self._validity
+
+
+def entry_of(record: Record, known: Entry | None) -> Entry:
+    """Return the row of ``record``, reusing ``known`` when it is the same revision."""
+    if known is not None and known.revision == record.revision:
+        return known
+    return Entry(record.id, record.revision, record.definition)
+
+
+def definition_of(text: str) -> Any:
+    """Return the JSON value of ``text``, or an empty object if it is none: what
+    the row of a definition known only by its unsaved text shows."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {}
 
 
 def _validity_of(definition: Any) -> Severity | None:
