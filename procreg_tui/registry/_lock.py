@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import os
+import re
 import stat
 import threading
 import time
@@ -92,7 +93,8 @@ class RegistryLock:
         finally:
             os.close(fd)
 
-        return data.decode("utf-8", errors="replace").strip()[:_HOLDER_LIMIT] or None
+        note = data.decode("utf-8", errors="replace").strip()[:_HOLDER_LIMIT]
+        return note if note and not _ended(note) else None
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -183,3 +185,27 @@ class RegistryLock:
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(name)
+
+
+_NOTE = re.compile(r"\S+@(?P<host>\S+) pid (?P<pid>\d{1,10}) ")
+"""The start of a holder note: ``user@host pid N since TIME``."""
+
+
+def _ended(note: str) -> bool:
+    """Whether the note names a process of this host that is no longer running.
+
+    The lock outlives no process, so such a note is stale: another program
+    (not procreg, which would have written its own) holds the lock now.
+    """
+    import socket  # noqa: PLC0415
+
+    found = _NOTE.match(note)
+    if found is None or found["host"] != socket.gethostname():
+        return False
+    try:
+        os.kill(int(found["pid"]), 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError):  # another user's process, or no such number
+        return False
+    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import getpass
 import json
 import multiprocessing
@@ -245,6 +246,51 @@ def test_a_held_lock_times_out_naming_its_holder(
         holder.join()
 
         assert registry.create({"exec": "after the holder died"}).id == 1
+
+
+def _foreign_lock_holder(lock_path: Path, ready: Path) -> None:
+    """Hold the lock file's record lock as a program other than procreg would,
+    leaving no note of itself."""
+    with open(lock_path, "a+b") as lock:
+        fcntl.lockf(lock, fcntl.LOCK_EX)
+        ready.write_text("locked")
+        time.sleep(120)
+
+
+def test_a_note_of_a_holder_that_ended_is_not_named(
+    registry_path: Path, tmp_path: Path
+) -> None:
+    """The last note names a procreg that has ended; the lock is now held by
+    another program: the message does not blame the dead one."""
+    ended = _FORK.Process(target=time.sleep, args=(0,))
+    ended.start()
+    ended.join()
+    note = registry_path.with_name(registry_path.name + ".lock.holder")
+    note.write_text(
+        f"{getpass.getuser()}@{socket.gethostname()} pid {ended.pid} since "
+        "2026-01-01T00:00:00Z\n"
+    )
+    ready = tmp_path / "ready"
+    lock_path = registry_path.with_name(registry_path.name + ".lock")
+    holder = _FORK.Process(target=_foreign_lock_holder, args=(lock_path, ready))
+    holder.start()
+    try:
+        while not ready.exists():
+            time.sleep(0.01)
+        with (
+            Registry.open(registry_path, lock_timeout=0.3) as registry,
+            pytest.raises(LockTimeout) as caught,
+        ):
+            registry.create({"exec": "waiting"})
+    finally:
+        assert holder.pid is not None
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.join()
+
+    assert caught.value.holder is None
+    assert str(caught.value).startswith(
+        f"the registry {registry_path} is locked by another process; "
+    )
 
 
 def test_handles_in_threads_of_one_process_exclude_each_other(
