@@ -55,7 +55,7 @@ from procreg_tui.app._literal import LiteralInput
 from procreg_tui.app._live_panel import LivePanel
 from procreg_tui.app._messages import count, export_refusal, quoted, save_warning
 from procreg_tui.app._recovery import Draft, DraftKeeper
-from procreg_tui.app._text import as_content, secret_values
+from procreg_tui.app._text import as_content, secrets_of
 from procreg_tui.app._toasts import TOAST_CSS, toast_rows
 from procreg_tui.app.clipboard import CopyOutcome, copy_text
 from procreg_tui.definition import Problem, Severity
@@ -851,7 +851,7 @@ class ProcregApp(App[int]):
         self._stored_text = definition_text(entry.definition)
         editor = self._editor
         # Masked from the first paint, also when unsaved text does not parse.
-        editor.mask(_secrets_of(entry.definition), masking=not self._revealed)
+        editor.mask(secrets_of(entry.definition), masking=not self._revealed)
         editor.load_text(self._drafts.get(record_id, self._stored_text))
         self._title_editor()
         self._analyse_now()
@@ -1787,7 +1787,7 @@ class ProcregApp(App[int]):
                 str(conflict),
                 definition_text(mine),
                 definition_text(theirs.definition),
-                secrets=[*_secrets_of(mine), *_secrets_of(theirs.definition)],
+                secrets=[*secrets_of(mine), *secrets_of(theirs.definition)],
                 masking=not self._revealed,
             ),
             resolved,
@@ -1922,12 +1922,6 @@ def _ascii_search_icon(palette: CommandPalette) -> None:
     for icon in palette.query(SearchIcon):
         icon.icon = ">"
         icon.refresh()  # a var: setting it draws nothing by itself
-
-
-def _secrets_of(definition: Mapping[str, Any]) -> list[str]:
-    """Return the secret-looking environment values of ``definition``."""
-    environment = definition.get("environment")
-    return secret_values(environment) if isinstance(environment, dict) else []
 
 
 @contextmanager

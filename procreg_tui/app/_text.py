@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from rich.text import Text
 from textual.content import Content
@@ -116,6 +117,12 @@ def secret_values(environment: Mapping[str, object]) -> list[str]:
         for name, value in environment.items()
         if is_secret_name(name) and isinstance(value, str) and value
     ]
+
+
+def secrets_of(definition: Mapping[str, Any]) -> list[str]:
+    """Return the secret-looking environment values of ``definition``."""
+    environment = definition.get("environment")
+    return secret_values(environment) if isinstance(environment, dict) else []
 
 
 def mask_secrets(text: str, secrets: list[str]) -> str:
