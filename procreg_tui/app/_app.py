@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -25,6 +23,7 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 from textual.worker import get_current_worker
 
 from procreg_tui.app._analysis import Analysis, analyse
+from procreg_tui.app._collector import collector_paused
 from procreg_tui.app._definition_list import DefinitionList
 from procreg_tui.app._dialogs import (
     ConfirmScreen,
@@ -514,7 +513,7 @@ class ProcregApp(App[int]):
         worker = get_current_worker()
         known = self._by_id
         try:
-            with _collector_paused():
+            with collector_paused():
                 registry = self._db
                 if registry is None:
                     assert callable(self._source)
@@ -1922,24 +1921,6 @@ def _ascii_search_icon(palette: CommandPalette) -> None:
     for icon in palette.query(SearchIcon):
         icon.icon = ">"
         icon.refresh()  # a var: setting it draws nothing by itself
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many long-lived objects are built.
-
-    Each collection would walk every object built so far, which makes up two
-    thirds of building the rows of 100,000 definitions. The rows live until the
-    next reading, so they are left out of later collections too.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-    gc.freeze()
 
 
 def _passing(error: RegistryError) -> bool:
