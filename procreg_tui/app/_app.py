@@ -13,7 +13,7 @@ from textual import events, on, work
 from textual.actions import ActionParseResult
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette, SearchIcon
+from textual.command import CommandPalette
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.dom import DOMNode
@@ -40,7 +40,7 @@ from procreg_tui.app._entries import (
     entry_of,
     label_of,
 )
-from procreg_tui.app._export import EXPORT_FORMATS, ExportScreen, export_definition
+from procreg_tui.app._export import ExportScreen, export_definition
 from procreg_tui.app._external_editor import (
     edited_file,
     editor_command,
@@ -53,6 +53,7 @@ from procreg_tui.app._input import tolerate_invalid_input
 from procreg_tui.app._literal import LiteralInput
 from procreg_tui.app._live_panel import LivePanel
 from procreg_tui.app._messages import count, export_refusal, quoted, save_warning
+from procreg_tui.app._palette import ascii_search_icon, palette_commands
 from procreg_tui.app._recovery import Draft, DraftKeeper
 from procreg_tui.app._text import as_content, secrets_of
 from procreg_tui.app._toasts import TOAST_CSS, toast_rows
@@ -347,7 +348,7 @@ class ProcregApp(App[int]):
                 placeholder="Search for commands...", id="--command-palette"
             )
             self.push_screen(palette)
-            palette.call_after_refresh(_ascii_search_icon, palette)
+            palette.call_after_refresh(ascii_search_icon, palette)
 
     def get_key_display(self, binding: Binding) -> str:
         """Return how the footer and the help name a key: arrows in words
@@ -1260,40 +1261,7 @@ class ProcregApp(App[int]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Offer every action of the app in the command palette."""
         yield from super().get_system_commands(screen)
-        for action, title, help_text in (
-            ("new", "New definition", "Start a definition from a template"),
-            ("save", "Save", "Save the definition in the editor"),
-            ("copy", "Copy command line", "Copy the resolved command line"),
-            ("external_edit", "Edit in $EDITOR", "Open the definition in your editor"),
-            ("duplicate", "Duplicate", "Store a copy of the definition under a new id"),
-            ("delete", "Delete", "Move the definition to the trash"),
-            ("undo", "Undo delete", "Bring back the last deleted definition"),
-            ("revert", "Revert", "Drop the unsaved edits of the definition"),
-            ("reload", "Reload", "Read the registry file again"),
-            (
-                "reveal",
-                "Show or hide secrets",
-                "Unmask secret-looking values in the editor and the live panel",
-            ),
-            ("problems", "Go to the problems", "Move the keyboard to the problems"),
-            ("bindings", "Go to the bindings", "Type values for the ${variables}"),
-            (
-                "wiring",
-                "Go to the wiring",
-                "Scroll the live panel with the arrow keys, down to the wiring",
-            ),
-            ("filter", "Filter", "Narrow the list of definitions"),
-            ("help", "Help: every key", "List every key binding of procreg"),
-        ):
-            if not self._off(action):
-                yield SystemCommand(title, help_text, _runner(self, action))
-        if self._current is not None:
-            for export_format, what in EXPORT_FORMATS:
-                yield SystemCommand(
-                    f"Export as {export_format}",
-                    f"Show definition {self._current} as {what}, to save to a file",
-                    _runner(self, f"export({str(export_format)!r})"),
-                )
+        yield from palette_commands(self, is_off=self._off, current=self._current)
 
     def action_export(self, name: str) -> None:
         """Show the definition in the editor exported as ``name``, to save.
@@ -1916,28 +1884,12 @@ class ProcregApp(App[int]):
             self._keeper.discard()
 
 
-def _ascii_search_icon(palette: CommandPalette) -> None:
-    """Draw the command palette's search icon in ASCII."""
-    for icon in palette.query(SearchIcon):
-        icon.icon = ">"
-        icon.refresh()  # a var: setting it draws nothing by itself
-
-
 def _passing(error: RegistryError) -> bool:
     """Whether ``error`` says "not now": a served registry out of reach or busy,
     or a registry file gone from its place (it may be put back)."""
     return isinstance(error, RegistryGone) or (
         isinstance(error, RemoteError) and error.retryable
     )
-
-
-def _runner(app: ProcregApp, action: str) -> Callable[[], Any]:
-    """Return a callback that runs ``action`` through the app's central gate."""
-
-    async def run() -> None:
-        await app.run_action(action)
-
-    return run
 
 
 def create_app(
