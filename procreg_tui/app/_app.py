@@ -24,13 +24,13 @@ from textual.worker import get_current_worker
 
 from procreg_tui.app._analysis import Analysis, analyse
 from procreg_tui.app._collector import collector_paused
+from procreg_tui.app._copying import copy_dialog, copy_refusal
 from procreg_tui.app._definition_list import DefinitionList
 from procreg_tui.app._dialogs import (
     ConfirmScreen,
     ConflictScreen,
     HelpScreen,
     TemplateScreen,
-    TextScreen,
 )
 from procreg_tui.app._editor import DefinitionEditor, definition_text
 from procreg_tui.app._entries import (
@@ -85,9 +85,6 @@ OPEN_DELAY = 0.08
 """Seconds the list's cursor must rest before its definition opens in the editor."""
 SEARCH_SLICE = 2000
 """Rows whose search text is worked out between two looks at the keyboard."""
-COPY_DIALOG_CHARS = 100_000
-"""The longest text the copy dialog shows whole: longer, it would take seconds
-to open and to scroll. Longer text is shown cut, and the dialog says so."""
 POLL_INTERVAL = 1.0
 """Seconds between two looks at whether the registry file changed on disk."""
 
@@ -1766,15 +1763,9 @@ class ProcregApp(App[int]):
         if analysis is None or analysis.command_line is None:
             self.notify("There is no command line to copy.", severity="warning")
             return
-        if analysis.has_errors:
-            errors = analysis.count(Severity.ERROR)
-            them = "them" if errors != 1 else "it"
-            self.notify(
-                f"The definition has {count(errors, 'error')}: its command line "
-                f"would not run as shown. Fix {them} first (the Problems list "
-                f"has {them}).",
-                severity="warning",
-            )
+        refusal = copy_refusal(analysis)
+        if refusal is not None:
+            self.notify(refusal, severity="warning")
             return
         self._copy(analysis.command_line)
 
@@ -1792,19 +1783,12 @@ class ProcregApp(App[int]):
 
     def _copied(self, outcome: CopyOutcome, text: str) -> None:
         """Tell where the text went; show it for copying by hand when unsure."""
-        message = outcome.describe("command line")
         self.last_copy = outcome
         if outcome.certain:
             # The message says "Copied": a title would take a row for nothing.
-            self.notify(message, markup=False)
+            self.notify(outcome.describe("command line"), markup=False)
             return
-        if len(text) > COPY_DIALOG_CHARS:
-            message += (
-                f" Below are the first {COPY_DIALOG_CHARS:,} of its {len(text):,} "
-                "characters, the rest cut; procreg render prints it whole."
-            )
-            text = text[:COPY_DIALOG_CHARS]
-        self.push_screen(TextScreen("Command line", message, text))
+        self.push_screen(copy_dialog(outcome, text))
 
     @work(exclusive=True, group="external-edit")
     async def action_external_edit(self) -> None:
