@@ -50,6 +50,7 @@ from procreg_tui.app._external_editor import (
 from procreg_tui.app._glyphs import choose_glyphs, glyphs
 from procreg_tui.app._help import help_sections
 from procreg_tui.app._input import tolerate_invalid_input
+from procreg_tui.app._keys import APP_BINDINGS, arrows_in_words
 from procreg_tui.app._literal import LiteralInput
 from procreg_tui.app._live_panel import LivePanel
 from procreg_tui.app._messages import count, export_refusal, quoted, save_warning
@@ -103,15 +104,6 @@ WHEN_TOO_SMALL = frozenset({"quit", "help", "help_quit"})
 
 RegistrySource = Registry | Callable[[], Registry]
 
-_ARROW_WORDS = (
-    ("↑↓", "up/down"),
-    ("↑", "up"),
-    ("↓", "down"),
-    ("←", "left"),
-    ("→", "right"),
-)
-"""Arrows in key names, and the words for them in ASCII."""
-
 
 class MainScreen(Screen[Any]):
     """The screen of the list, the editor and the live panel."""
@@ -139,89 +131,7 @@ class ProcregApp(App[int]):
         (MIN_HEIGHT, "-tall"),
     ]
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "question_mark", "help", "Help", key_display="?", tooltip="List every key"
-        ),
-        Binding(
-            "slash", "filter", "Filter", key_display="/", tooltip="Filter the list"
-        ),
-        Binding("n", "new", "New", tooltip="New definition from a template"),
-        Binding("ctrl+s", "save", "Save", priority=True, tooltip="Save the definition"),
-        Binding("c", "copy", "Copy", tooltip="Copy the resolved command line"),
-        # The footer shows the keys a newcomer needs first; at 80 columns there
-        # is no room for more. Help and the palette list every one.
-        Binding(
-            "e",
-            "external_edit",
-            "$EDITOR",
-            show=False,
-            tooltip="Edit in $VISUAL/$EDITOR",
-        ),
-        Binding(
-            "y",
-            "duplicate",
-            "Duplicate",
-            show=False,
-            tooltip="Store a copy under a new id",
-        ),
-        Binding("d", "delete", "Delete", tooltip="Move the definition to the trash"),
-        Binding(
-            "u",
-            "undo",
-            "Undo delete",
-            show=False,
-            tooltip="Bring back the last deleted",
-        ),
-        Binding(
-            "ctrl+r",
-            "revert",
-            "Revert",
-            show=False,
-            tooltip="Drop the unsaved edits of the definition (asks first)",
-        ),
-        Binding(
-            "r", "reload", "Reload", show=False, tooltip="Read the registry file again"
-        ),
-        Binding(
-            "s",
-            "reveal",
-            "Secrets",
-            show=False,
-            tooltip="Show or mask secret-looking values (editor and live panel)",
-        ),
-        Binding(
-            "p",
-            "problems",
-            "Problems",
-            show=False,
-            tooltip="Go to the problems (Enter on one shows its place)",
-        ),
-        Binding(
-            "b",
-            "bindings",
-            "Bindings",
-            show=False,
-            tooltip="Go to the values of the ${variables}",
-        ),
-        Binding(
-            "w",
-            "wiring",
-            "Wiring",
-            show=False,
-            tooltip="Go to the wiring in the live panel (arrows and PgUp/PgDn scroll)",
-        ),
-        Binding("q", "quit", "Quit", tooltip="Quit (asks when edits are unsaved)"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, tooltip="Quit"),
-        Binding(
-            "ctrl+p",
-            "command_palette",
-            "Commands",
-            show=False,
-            priority=True,
-            tooltip="Command palette: every action by name",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     def __init__(
         self,
@@ -351,10 +261,7 @@ class ProcregApp(App[int]):
         """Return how the footer and the help name a key: arrows in words
         under a locale that is not UTF-8."""
         display = super().get_key_display(binding)
-        if glyphs().ascii:
-            for arrow, word in _ARROW_WORDS:
-                display = display.replace(arrow, word)
-        return display
+        return arrows_in_words(display) if glyphs().ascii else display
 
     @property
     def too_small(self) -> bool:
