@@ -8,6 +8,7 @@ import signal
 import stat
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -173,6 +174,48 @@ def test_files_others_may_read_are_warned_about(tmp_path: Path) -> None:
     assert readable_warning(tmp_path / "missing", "x", group=True) is None
 
 
+@dataclass
+class Served:
+    """``procreg serve`` running in a process of its own on a free port."""
+
+    process: subprocess.Popen[str]
+    told: list[str]
+    """What it said on standard error before the line saying where it serves."""
+    live: LiveServer
+
+    def stop(self, stop: signal.Signals = signal.SIGINT) -> tuple[int, str]:
+        """Send ``stop``; return the exit status and the rest of standard error."""
+        self.process.send_signal(stop)
+        _, rest = self.process.communicate(timeout=60)
+        return self.process.returncode, rest
+
+
+def start_serve(tmp_path: Path, *options: str) -> Served:
+    """Start ``procreg --db REGISTRY OPTIONS serve --port 0`` on the registry
+    and users file in ``tmp_path``, and wait until it says where it serves."""
+    db = tmp_path / "registry.json"
+    command = ["procreg_tui", "--db", str(db), *options, "serve", "--port", "0"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", *command],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**process_environment(), "HOME": str(tmp_path)},
+    )
+    assert process.stderr is not None
+    told = []
+    for line in process.stderr:
+        found = re.search(r"serving .* at http://127\.0\.0\.1:(\d+)/", line)
+        if found:
+            users = UserStore(tmp_path / "registry.users.json")
+            live = LiveServer("", int(found.group(1)), db, users)
+            return Served(process, told, live)
+        told.append(line)
+    process.wait(timeout=60)
+    raise AssertionError(f"serve ended with {process.returncode}: {told}")
+
+
 def test_serve_warns_on_start_and_creates_the_registry_owner_only(
     tmp_path: Path,
 ) -> None:
@@ -183,26 +226,15 @@ def test_serve_warns_on_start_and_creates_the_registry_owner_only(
     UserStore(users).add("alice", PASSWORDS["alice"])
     users.chmod(0o644)
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "procreg_tui", "--db", str(db), "serve", "--port", "0"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**process_environment(), "HOME": str(tmp_path)},
-    )
+    served = start_serve(tmp_path)
     try:
-        assert server.stderr is not None
-        warning = server.stderr.readline()
-        serving = server.stderr.readline()
-        found = re.search(r"127\.0\.0\.1:(\d+)/", serving)
-        assert found, serving
-        live = LiveServer("", int(found.group(1)), db, UserStore(users))
-        created = live.request("POST", API, {"definition": {"exec": "/bin/true"}})
+        created = served.live.request(
+            "POST", API, {"definition": {"exec": "/bin/true"}}
+        )
     finally:
-        server.send_signal(signal.SIGINT)
-        server.communicate(timeout=60)
+        served.stop()
 
+    (warning,) = served.told
     assert warning == (
         f"procreg: warning: {users} may be read by other users, and it holds the "
         f"password hashes; run 'chmod go-rwx {users}'\n"
@@ -216,27 +248,13 @@ def test_serve_stops_on_ctrl_c_and_sigterm_alike(
     tmp_path: Path, stop: signal.Signals
 ) -> None:
     """Ctrl-C and a service manager's SIGTERM both shut down, say so and exit 0."""
-    db = tmp_path / "registry.json"
     UserStore(tmp_path / "registry.users.json").add("alice", PASSWORDS["alice"])
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "procreg_tui", "--db", str(db), "serve", "--port", "0"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**process_environment(), "HOME": str(tmp_path)},
-    )
-    assert server.stderr is not None
-    serving = server.stderr.readline()
-    found = re.search(r"127\.0\.0\.1:(\d+)/", serving)
-    assert found, serving
-    live = LiveServer("", int(found.group(1)), db, UserStore(db.parent / "u.json"))
-    assert live.request("GET", API).status == 200  # up, its signals taken
-    server.send_signal(stop)
-    _, rest = server.communicate(timeout=60)
+    served = start_serve(tmp_path)
+    assert served.live.request("GET", API).status == 200  # up, its signals taken
+    status, rest = served.stop(stop)
 
-    assert (server.returncode, rest.splitlines()[-1]) == (0, "procreg: stopped")
+    assert (status, rest.splitlines()[-1]) == (0, "procreg: stopped")
 
 
 def test_serve_options_reach_the_server(
@@ -331,28 +349,16 @@ def test_serve_tells_on_start_that_the_registry_is_read_only(tmp_path: Path) -> 
     db = tmp_path / "registry.json"
     users = tmp_path / "registry.users.json"
     UserStore(users).add("alice", PASSWORDS["alice"])
-    argv = ["--db", str(db), "--read-only", "serve", "--port", "0"]
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "procreg_tui", *argv],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**process_environment(), "HOME": str(tmp_path)},
-    )
+    served = start_serve(tmp_path, "--read-only")
     try:
-        assert server.stderr is not None
-        told = server.stderr.readline()
-        serving = server.stderr.readline()
-        found = re.search(r"127\.0\.0\.1:(\d+)/", serving)
-        assert found, serving
-        live = LiveServer("", int(found.group(1)), db, UserStore(users))
-        created = live.request("POST", API, {"definition": {"exec": "/bin/true"}})
+        created = served.live.request(
+            "POST", API, {"definition": {"exec": "/bin/true"}}
+        )
     finally:
-        server.send_signal(signal.SIGINT)
-        server.communicate(timeout=60)
+        served.stop()
 
+    (told,) = served.told
     assert told == (
         f"procreg: the registry {db} is read-only (opened read-only): every "
         "change is answered 403\n"
