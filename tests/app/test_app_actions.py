@@ -16,6 +16,7 @@ from app_helpers import (
     text_area_lines,
     until_loaded,
 )
+from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
 from procreg_tui.app import _app as app_module
@@ -101,21 +102,25 @@ async def test_unparseable_text_is_not_saved(registry: Registry) -> None:
         assert any("line 1, column" in m for m in messages)
 
 
+async def _save_over_a_change_elsewhere(pilot: Pilot[int], registry: Registry) -> None:
+    """Edit definition 1's timeout to 700 while another process stores 800,
+    then save: the app meets a conflict."""
+    editor = pilot.app.query_one(DefinitionEditor)
+    _replace_text(editor, '"timeout": 600', '"timeout": 700')
+    await pilot.pause()
+    with Registry.open(registry.path) as other:
+        other.update(1, dict(other.get(1).definition, timeout=800), base_revision=1)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
 async def test_conflict_keep_mine(registry: Registry) -> None:
     """A save over someone else's change shows both from where they differ; 'm'
     keeps mine on top."""
     app = create_app(registry)
     async with app.run_test(size=(80, 24)) as pilot:
         await until_loaded(pilot)
-        editor = app.query_one(DefinitionEditor)
-        _replace_text(editor, '"timeout": 600', '"timeout": 700')
-        await pilot.pause()
-
-        with Registry.open(registry.path) as other:
-            theirs = dict(other.get(1).definition, timeout=800)
-            other.update(1, theirs, base_revision=1)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await _save_over_a_change_elsewhere(pilot, registry)
         assert isinstance(app.screen, ConflictScreen)
         shown_from = [
             area.cursor_location for area in app.screen.query(".dialog TextArea")
@@ -137,14 +142,7 @@ async def test_conflict_at_the_smallest_size_shows_both_versions(
     app = create_app(registry)
     async with app.run_test(size=(60, 15)) as pilot:
         await until_loaded(pilot)
-        editor = app.query_one(DefinitionEditor)
-        _replace_text(editor, '"timeout": 600', '"timeout": 700')
-        await pilot.pause()
-        with Registry.open(registry.path) as other:
-            other.update(1, dict(other.get(1).definition, timeout=800), base_revision=1)
-
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await _save_over_a_change_elsewhere(pilot, registry)
         await pilot.pause()
         assert isinstance(app.screen, ConflictScreen)
         mine, theirs = app.screen.query(TextArea).results(TextArea)
@@ -161,19 +159,12 @@ async def test_conflict_take_theirs(registry: Registry) -> None:
     app = create_app(registry)
     async with app.run_test(size=(80, 24)) as pilot:
         await until_loaded(pilot)
-        editor = app.query_one(DefinitionEditor)
-        _replace_text(editor, '"timeout": 600', '"timeout": 700')
-        await pilot.pause()
-
-        with Registry.open(registry.path) as other:
-            other.update(1, dict(other.get(1).definition, timeout=800), base_revision=1)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await _save_over_a_change_elsewhere(pilot, registry)
         await pilot.press("t")
         await settle(pilot)
 
         assert registry.get(1).definition["timeout"] == 800
-        assert '"timeout": 800' in editor.text
+        assert '"timeout": 800' in app.query_one(DefinitionEditor).text
         assert app.drafts == {}
 
 
