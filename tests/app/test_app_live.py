@@ -13,6 +13,7 @@ from app_helpers import (
     text_area_lines,
     until_loaded,
 )
+from example_wiring import WIRING_AT_80
 from textual.geometry import Region
 from textual.widgets import Footer, Input, OptionList, TextArea
 
@@ -46,28 +47,6 @@ async def test_live_panel_shows_command_line_and_wiring(registry: Registry) -> N
         wiring = app.query_one(WiringView).rows
         assert wiring[0] == "message bus"
         assert wiring[-1] == "message bus"
-
-
-WIRING_AT_80 = [
-    "message bus",
-    "  ↓",
-    "input adapter   file path",
-    "    path        /tmp/procreg/input",
-    "                (${input_file})",
-    "    how         passed as argument 2",
-    "  ↓",
-    "process         /usr/local/bin/ffmpeg",
-    "                (5 arguments)",
-    "  ↓",
-    "output adapter  file path",
-    "    path        /tmp/procreg/output",
-    "                (${output_file})",
-    "    how         passed as argument 5; read back",
-    "                after exit",
-    "  ↓",
-    "message bus",
-]
-"""The wiring of ffmpeg-to-mp3 in the live panel at 80 columns (48 wide)."""
 
 
 async def test_w_reaches_the_wiring_by_keyboard(registry: Registry) -> None:

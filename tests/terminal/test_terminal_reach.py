@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from example_wiring import WIRING_AT_80
 from tmux_harness import (
     COMMAND,
     Panel,
@@ -58,28 +59,6 @@ WIRING = [
     "message bus",
 ]
 """The wiring of ffmpeg-to-mp3 with the sample bindings, line by line."""
-
-WIRING_AT_80 = [
-    "message bus",
-    "  ↓",
-    "input adapter   file path",
-    "    path        /tmp/procreg/input",
-    "                (${input_file})",
-    "    how         passed as argument 2",
-    "  ↓",
-    "process         /usr/local/bin/ffmpeg",
-    "                (5 arguments)",
-    "  ↓",
-    "output adapter  file path",
-    "    path        /tmp/procreg/output",
-    "                (${output_file})",
-    "    how         passed as argument 5; read back",
-    "                after exit",
-    "  ↓",
-    "message bus",
-]
-"""The wiring at 80 columns, where the live panel is 48 columns wide: rows too
-long for it go on under their values."""
 
 LOCALE_AND_COLOUR = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "NO_COLOR")
 """Variables each case sets itself or leaves unset."""
