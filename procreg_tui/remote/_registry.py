@@ -38,6 +38,10 @@ class RemoteRegistry(Registry):
         self._read_only = read_only
         self._poll_seconds = poll_seconds
         self._list_tag: str | None = None
+        self._known: dict[int, int] = {}
+        """The revision of each of the user's live definitions, as this client
+        last read or changed them: what the list's tag stands for."""
+        self._known_guard = threading.Lock()
         self._changed = threading.Event()
         self._stop = threading.Event()
         self._poller: threading.Thread | None = None
@@ -97,13 +101,15 @@ class RemoteRegistry(Registry):
             return sorted(both, key=lambda record: record.id)
 
         answer = self._expect(self._transport.request("GET", "?limit=0"), 200)
-        self._list_tag = answer.headers.get("etag")
-        self._changed.clear()
         objects = answer.body.get("objects") if isinstance(answer.body, dict) else None
         if not isinstance(objects, list):
             raise self._odd(answer)
         records = [self._record(item) for item in objects]
         records.sort(key=lambda record: record.id)
+        with self._known_guard:
+            self._list_tag = answer.headers.get("etag")
+            self._known = {record.id: record.revision for record in records}
+            self._changed.clear()
 
         return records
 
@@ -149,7 +155,7 @@ class RemoteRegistry(Registry):
         self._check_writable()
         answer = self._transport.request("POST", "", body={"definition": definition})
 
-        return self._record(self._expect(answer, 201).body)
+        return self._learn(self._record(self._expect(answer, 201).body))
 
     def create_many(
         self, definitions: Iterable[Mapping[str, Any]], *, owner: str | None = None
@@ -173,7 +179,7 @@ class RemoteRegistry(Registry):
         if not isinstance(stored, list):
             raise self._odd(answer)
 
-        return [self._record(item) for item in stored]
+        return [self._learn(self._record(item)) for item in stored]
 
     def update(
         self,
@@ -202,7 +208,7 @@ class RemoteRegistry(Registry):
         if answer.status in (409, 412):
             raise Conflict(self._current(answer), dict(definition), base_revision)
 
-        return self._record(self._expect(answer, 200).body)
+        return self._learn(self._record(self._expect(answer, 200).body))
 
     def delete(
         self,
@@ -225,8 +231,11 @@ class RemoteRegistry(Registry):
         self._check_found(answer, record_id)
         if answer.status in (409, 412) and base_revision is not None:
             raise Conflict(self._current(answer), None, base_revision)
+        record = self._record(self._expect(answer, 200).body)
+        with self._known_guard:
+            self._known.pop(record.id, None)
 
-        return self._record(self._expect(answer, 200).body)
+        return record
 
     def restore(
         self,
@@ -255,7 +264,7 @@ class RemoteRegistry(Registry):
         if answer.status in (409, 412) and base_revision is not None:
             raise Conflict(self._current(answer), None, base_revision)
 
-        return self._record(self._expect(answer, 200).body)
+        return self._learn(self._record(self._expect(answer, 200).body))
 
     def purge(self, ids: Iterable[int] | None = None) -> int:
         """Remove the user's trash on the server for good (all, or ``ids``).
@@ -323,7 +332,8 @@ class RemoteRegistry(Registry):
     def _poll(self) -> None:
         """Ask the server whether the list changed, until closed.
 
-        A failed request is not reported here: the next read reports it.
+        A failed request is not reported here: the next read reports it. A
+        list that differs only by this client's own changes is no change.
         """
         while not self._stop.wait(self._poll_seconds):
             tag = self._list_tag
@@ -331,12 +341,36 @@ class RemoteRegistry(Registry):
                 continue
             try:
                 answer = self._transport.request(
-                    "GET", "?limit=1", headers={"If-None-Match": tag}
+                    "GET", "?limit=0", headers={"If-None-Match": tag}
                 )
             except RemoteError:
                 continue
-            if answer.status == 200 and answer.headers.get("etag") != tag:
-                self._changed.set()
+            new_tag = answer.headers.get("etag")
+            if answer.status != 200 or new_tag == tag:
+                continue
+            objects = (
+                answer.body.get("objects") if isinstance(answer.body, dict) else None
+            )
+            try:
+                listed = {
+                    record.id: record.revision
+                    for record in map(self._record, objects or [])
+                }
+            except RemoteError:
+                listed = None
+            with self._known_guard:
+                if self._list_tag != tag:
+                    continue  # read meanwhile: that reading is newer
+                if listed == self._known:
+                    self._list_tag = new_tag
+                else:
+                    self._changed.set()
+
+    def _learn(self, record: Record) -> Record:
+        """Note ``record``, live after this client's change, and return it."""
+        with self._known_guard:
+            self._known[record.id] = record.revision
+        return record
 
     def _check_writable(self) -> None:
         if self._read_only:

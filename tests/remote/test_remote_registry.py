@@ -243,6 +243,31 @@ def test_changes_by_others_are_noticed_without_waiting(server: LiveServer) -> No
     remote.close()
 
 
+def test_its_own_changes_are_not_taken_for_changes_by_others(
+    server: LiveServer,
+) -> None:
+    """What this client stores, updates or restores leaves changed_on_disk
+    false; a change by another client still turns it true."""
+    remote = RemoteRegistry.connect(
+        server.url, "alice", PASSWORDS["alice"], poll_seconds=0.05
+    )
+    remote.records()
+    assert remote.changed_on_disk() is False
+
+    record = remote.create(TR)
+    remote.update(record.id, {**TR, "argv": ["-d", "y"]}, base_revision=1)
+    remote.create_many([TR, TR])
+    time.sleep(1)
+    assert remote.changed_on_disk() is False
+
+    _alice(server).create(TR)
+    deadline = time.monotonic() + 20
+    while not remote.changed_on_disk() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert remote.changed_on_disk() is True
+    remote.close()
+
+
 def test_trash_get_restore_and_purge_over_http(deleting_server: LiveServer) -> None:
     """delete, then trash, get, records(include_deleted=True), restore and purge
     answer as on a file, for alice's definitions only."""
