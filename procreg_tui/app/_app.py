@@ -1012,6 +1012,7 @@ class ProcregApp(App[int]):
         what: str,
         done: Callable[[T], None],
         conflicted: Callable[[Conflict], None] | None = None,
+        wanted: Callable[[], bool] | None = None,
     ) -> None:
         """Apply ``change`` to the registry in a thread, then call ``done``.
 
@@ -1019,10 +1020,17 @@ class ProcregApp(App[int]):
         being done ("Saving definition 3") while it runs; one change runs at a
         time. A failure is reported; a :class:`Conflict` goes to ``conflicted``
         when given, since the caller knows how to show both versions.
+        ``wanted`` says whether the change is still wanted when ``r`` tries it
+        again after the registry was out of reach: a save whose unsaved edits
+        were reverted meanwhile is not, and ``r`` then only reads again.
         """
         registry = self._db
         if registry is None:
             self.notify("The registry is still loading.", severity="warning")
+            return
+        if wanted is not None and not wanted():
+            self.notify(f"{what}: not tried again, as its unsaved edits were reverted.")
+            self._start_loading()
             return
         if self._writing is not None:
             self.notify(
@@ -1038,7 +1046,9 @@ class ProcregApp(App[int]):
         self._writing = what
         self._update_status()
         self.run_worker(
-            partial(self._apply, registry, change, what, done, conflicted),
+            partial(
+                self._apply, registry, change, what, done, conflicted, wanted=wanted
+            ),
             thread=True,
             group="write",
         )
@@ -1050,6 +1060,8 @@ class ProcregApp(App[int]):
         what: str,
         done: Callable[[T], None],
         conflicted: Callable[[Conflict], None] | None,
+        *,
+        wanted: Callable[[], bool] | None,
     ) -> None:
         """Run ``change`` on ``registry`` and hand its outcome to the event loop."""
         outcome: Callable[[], None]
@@ -1060,7 +1072,12 @@ class ProcregApp(App[int]):
         except RegistryError as error:
             if _passing(error):
                 again = partial(
-                    self._write, change, what=what, done=done, conflicted=conflicted
+                    self._write,
+                    change,
+                    what=what,
+                    done=done,
+                    conflicted=conflicted,
+                    wanted=wanted,
                 )
                 outcome = partial(self._go_offline, error, again)
             else:
@@ -1612,6 +1629,7 @@ class ProcregApp(App[int]):
             conflicted=lambda conflict: self._conflicted(
                 record_id, definition, conflict
             ),
+            wanted=lambda: record_id in self._drafts,
         )
 
     def _saved(self, record: Record, text: str | None) -> None:

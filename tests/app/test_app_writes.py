@@ -293,6 +293,43 @@ async def test_an_unreachable_registry_gives_a_read_only_view_and_r_retries(
         assert app.drafts == {}
 
 
+async def test_an_edit_reverted_while_offline_is_not_saved_when_r_tries_again(
+    registry: Registry,
+) -> None:
+    """r after a failed save reconnects, but does not store the edits that
+    ctrl+r dropped meanwhile: the registry keeps the stored version."""
+    flaky = FlakyRegistry.open(registry.path)
+    stored = flaky.get(1)
+    app = create_app(flaky)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        editor.text = editor.text.replace('"timeout": 600', '"timeout": 700')
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.query_one("#banner").display
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.drafts == {}
+
+        flaky.reachable = True
+        await pilot.press("r")
+        await settle(pilot)
+        assert not app.query_one("#banner").display
+        assert (flaky.get(1).revision, flaky.get(1).definition["timeout"]) == (
+            stored.revision,
+            600,
+        )
+        messages = [note.message for note in app._notifications]
+        assert (
+            "Saving definition 1: not tried again, as its unsaved edits were "
+            "reverted." in messages
+        )
+
+
 async def test_a_registry_file_that_vanishes_keeps_the_view_until_it_is_back(
     registry: Registry,
 ) -> None:
