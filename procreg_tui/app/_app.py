@@ -539,6 +539,11 @@ class ProcregApp(App[int]):
         if current is not None and current not in self._drafts:
             self._open(current)
         elif current is not None:
+            entry = self._by_id[current]
+            if not entry.gone:
+                # The edits stay, compared from now on with what is stored now:
+                # typing the old text back is then a change, not "no changes".
+                self._stored_text = definition_text(entry.definition)
             self._title_editor()
 
     def _orphans(self, entries: list[Entry]) -> list[Entry]:

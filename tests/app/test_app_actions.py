@@ -265,6 +265,32 @@ async def test_change_on_disk_refreshes_and_keeps_the_draft(registry: Registry) 
         assert app.drafts.keys() == {1}
 
 
+async def test_typing_back_the_old_text_after_a_change_elsewhere_is_a_change(
+    registry: Registry,
+) -> None:
+    """The edits of a definition changed elsewhere are compared with what is
+    stored now: the text as it was before is no longer "no changes", and
+    saving it meets the change."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        _replace_text(editor, '"timeout": 600', '"timeout": 5')
+        await pilot.pause()
+        with Registry.open(registry.path) as other:
+            other.update(1, dict(other.get(1).definition, timeout=800), base_revision=1)
+        await _until(pilot, lambda: app._by_id[1].revision == 2, "the reload")
+
+        _replace_text(editor, '"timeout": 5', '"timeout": 600')
+        await pilot.pause()
+
+        assert app.drafts.keys() == {1}
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        assert registry.get(1).definition["timeout"] == 800
+
+
 async def test_r_reloads(registry: Registry, monkeypatch: pytest.MonkeyPatch) -> None:
     """r reads the registry again and shows what changed.
 
