@@ -648,7 +648,8 @@ class ProcregApp(App[int]):
         if registry is None or busy or not self._loaded:
             return
         if registry.changed_on_disk():
-            self._announce = "The registry changed on disk; the list shows it"
+            where = "on disk" if type(registry) is Registry else "on the server"
+            self._announce = f"The registry changed {where}; the list shows it"
             self._start_loading()
 
     def _update_status(self) -> None:

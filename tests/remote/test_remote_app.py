@@ -66,6 +66,10 @@ async def test_app_lists_saves_and_follows_a_served_registry(
         )
         await _wait_for(pilot, lambda: list_labels(app) == ["mine", "from-elsewhere"])
         assert list_labels(app) == ["mine", "from-elsewhere"]
+        told = [note.message for note in app._notifications]
+        assert told[-1] == (
+            "The registry changed on the server; the list shows it: 2 definitions."
+        )
     remote.close()
 
 
