@@ -95,8 +95,8 @@ WRITE_ACTIONS = REGISTRY_WRITES | {"external_edit"}
 """Actions that change the registry or the definition being edited: off while
 the registry is read-only."""
 OFFLINE_REFUSAL = (
-    "The registry cannot be reached, so nothing is changed; r tries again. "
-    "Unsaved edits are kept."
+    "The registry cannot be reached, so nothing is changed; r in the list tries "
+    "again. Unsaved edits are kept."
 )
 
 WHEN_TOO_SMALL = frozenset({"quit", "help", "help_quit"})
@@ -472,7 +472,7 @@ class ProcregApp(App[int]):
         self._update_status()
         self.notify(
             f"{error}\nEverything loaded and every unsaved edit is kept; "
-            "r tries again.",
+            "r in the list tries again.",
             title="Registry unreachable",
             severity="error",
             markup=False,
@@ -694,7 +694,7 @@ class ProcregApp(App[int]):
             banner.update(
                 as_content(
                     f"Offline: {self._offline} A read-only view of what was "
-                    "loaded; r tries again."
+                    "loaded; r in the list tries again."
                 )
             )
             return

@@ -267,7 +267,7 @@ async def test_an_unreachable_registry_gives_a_read_only_view_and_r_retries(
         await settle(pilot)
         assert shown(app, "#banner") == (
             "Offline: cannot reach the registry at http://h:1/: refused A read-only "
-            "view of what was loaded; r tries again."
+            "view of what was loaded; r in the list tries again."
         )
         assert app.drafts.keys() == {1}
         assert footer_keys(app) == [
