@@ -22,10 +22,6 @@ from procreg_tui.app._glyphs import glyphs
 from procreg_tui.app._literal import LiteralTextArea
 from procreg_tui.app._text import is_secret_name, safe_json_text
 
-MASK_CELL = "•"
-"""What each cell of a masked value is drawn as (``*`` under a locale that is
-not UTF-8, see :mod:`procreg_tui.app._glyphs`)."""
-
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _TOKEN = re.compile(_STRING)
 """A JSON string on one line (JSON strings hold no raw line feed)."""
@@ -97,7 +93,7 @@ def _merged(spans: Iterable[Span]) -> list[Span]:
 
 
 def masked_strip(strip: Strip, cells: Sequence[Span]) -> Strip:
-    """Return ``strip`` with the cells in ``cells`` drawn as :data:`MASK_CELL`,
+    """Return ``strip`` with the cells in ``cells`` drawn as ``glyphs().mask_cell``,
     each in the style it had."""
     parts = []
     position = 0

@@ -223,12 +223,13 @@ def _warn_of_unused_settings(
     from procreg_tui.resolve import sample_bindings  # noqa: PLC0415
 
     used = sorted({name for item in definitions for name in sample_bindings(item)})
-    for name in dict(context.options.bindings):
-        if name in used:
-            continue
-        message = f"warning: --set {name}: {saying} ${{{name}}}"
-        import difflib  # noqa: PLC0415 - only a --set that is not used needs it
+    unused = [name for name in dict(context.options.bindings) if name not in used]
+    if not unused:
+        return
+    import difflib  # noqa: PLC0415 - only a --set that is not used needs it
 
+    for name in unused:
+        message = f"warning: --set {name}: {saying} ${{{name}}}"
         close = difflib.get_close_matches(name, used, n=1, cutoff=0.6)
         if close:
             message += f"; did you mean {close[0]}?"

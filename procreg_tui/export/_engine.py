@@ -152,11 +152,16 @@ class EngineDocument:
     record_id: int
     file_name: str
     text: str
-    warnings: tuple[str, ...]
-    """Each starts with the definition it is about."""
-    unnamed_warnings: tuple[str, ...] = ()
-    """The same warnings without the definition's name, for a reader who
-    already knows which definition it is."""
+    about: str
+    """How warnings name the definition: its id and label."""
+    unnamed_warnings: tuple[str, ...]
+    """What the format cannot express, for a reader who already knows which
+    definition it is."""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Return the warnings, each starting with the definition it is about."""
+        return tuple(f"{self.about}: {warning}" for warning in self.unnamed_warnings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,13 +301,12 @@ def export_documents(
         text = header(job, notes) + body
         if engine.first_line is not None:
             text = f"{engine.first_line}\n{text}"
-        warnings = tuple(f"{job.where()}: {warning}" for warning in notes.warnings)
         documents.append(
             EngineDocument(
                 job.record_id,
                 engine.file_name(job),
                 text,
-                warnings,
+                job.where(),
                 tuple(notes.warnings),
             )
         )
