@@ -93,12 +93,13 @@ def parse(data: bytes, path: Path, check: Check = _accept) -> Tables | None:
         gc.collect()
     gc.disable()
     try:
-        try:
-            # TODO: orjson reads integers beyond 64 bits as floats; procreg never
-            # stores them, but a file written by another tool could hold them.
-            value = orjson.loads(data)
-        except orjson.JSONDecodeError:
+        if _may_hold_long_integers(data):
             value = _parse_slowly(data, path)
+        else:
+            try:
+                value = orjson.loads(data)
+            except orjson.JSONDecodeError:
+                value = _parse_slowly(data, path)
         tables = _checked_tables(value, path)
         check(tables, path, data)
     finally:
@@ -109,9 +110,31 @@ def parse(data: bytes, path: Path, check: Check = _accept) -> Tables | None:
     return tables
 
 
+# orjson reads an integer beyond 64 bits as a float, which a later write would
+# store as such; the standard library keeps it exact. Such integers are rare
+# (procreg never writes one, another tool may), so a quick look for a run of 19
+# digits, the shortest that can leave 64 bits, decides which parser reads.
+_DIGITS_AS_NINES = bytes.maketrans(b"0123456789", b"9" * 10)
+_SHORTEST_LONG_RUN = b"9" * 19
+_LONG_INTEGER = re.compile(rb"[\[:,]\s*-?[0-9]{19}")
+
+
+def _may_hold_long_integers(data: bytes) -> bool:
+    """Tell whether ``data`` may hold an integer that orjson cannot keep exact.
+
+    A run of 19 digits is found in one pass of C code; only then does a
+    regular expression look for one that is a number rather than part of a
+    string. A string such as ``"x: 1234567890123456789"`` can still answer
+    yes, which costs only the slower parser.
+    """
+    if data.translate(_DIGITS_AS_NINES).find(_SHORTEST_LONG_RUN) < 0:
+        return False
+    return _LONG_INTEGER.search(data) is not None
+
+
 def _parse_slowly(data: bytes, path: Path) -> Any:
-    """Parse with the standard library, which takes what orjson does not (NaN)
-    and whose errors carry the line and column."""
+    """Parse with the standard library, which takes what orjson does not (NaN,
+    integers beyond 64 bits) and whose errors carry the line and column."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -492,3 +492,42 @@ def test_reading_again_never_keeps_garbage_alive(registry_path: Path) -> None:
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+def test_integers_beyond_64_bits_from_another_tool_stay_exact(
+    registry_path: Path,
+) -> None:
+    """A file written by another tool may hold integers orjson would round;
+    they are read exactly and a later write keeps them so."""
+    with Registry.open(registry_path) as registry:
+        registry.create({"exec": "first"})
+    document = json.loads(registry_path.read_text(encoding="utf-8"))
+    document["definitions"]["1"]["definition"]["timeout"] = 10**30
+    document["definitions"]["1"]["definition"]["offsets"] = [-(2**70), 2**64]
+    registry_path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+
+    with Registry.open(registry_path) as registry:
+        [stored] = registry.records()
+        assert stored.definition["timeout"] == 10**30
+        assert stored.definition["offsets"] == [-(2**70), 2**64]
+        registry.create({"exec": "second"})
+
+    rewritten = json.loads(registry_path.read_text(encoding="utf-8"))
+    assert rewritten["definitions"]["1"]["definition"]["timeout"] == 10**30
+    assert rewritten["definitions"]["1"]["definition"]["offsets"] == [
+        -(2**70),
+        2**64,
+    ]
+
+
+def test_long_runs_of_digits_inside_strings_are_read_as_strings(
+    registry_path: Path,
+) -> None:
+    """Digits in a string that look like a long number after a colon stay text."""
+    argv = ["seed: 12345678901234567890123", "[-98765432109876543210"]
+    with Registry.open(registry_path) as registry:
+        registry.create({"exec": "run", "argv": argv, "timeout": 2**63 - 1})
+
+    with Registry.open(registry_path) as registry:
+        [stored] = registry.records()
+    assert stored.definition == {"exec": "run", "argv": argv, "timeout": 2**63 - 1}
