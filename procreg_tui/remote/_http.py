@@ -219,6 +219,7 @@ class Transport:
         self.address = address
         self.user = user
         self.timeout = timeout
+        self._password = password
         token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
         self._authorization = f"Basic {token}"
         self._connection: http.client.HTTPConnection | None = None
@@ -226,6 +227,13 @@ class Transport:
         """Held by the request on its way: one at a time on the connection."""
         self._flight: _Flight | None = None
         self._flight_guard = threading.Lock()
+
+    def twin(self) -> Transport:
+        """Return a transport to the same server with its own connection.
+
+        Requests on one never wait for requests on the other.
+        """
+        return Transport(self.address, self.user, self._password, timeout=self.timeout)
 
     def request(
         self,

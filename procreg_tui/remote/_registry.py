@@ -35,6 +35,9 @@ class RemoteRegistry(Registry):
     ) -> None:
         # Deliberately not Registry.__init__: there is no local file.
         self._transport = transport
+        self._poll_transport = transport.twin()
+        """The poller's own connection: a poll waiting on a slow server never
+        holds up the requests of the user, whose timeout is their own."""
         self._read_only = read_only
         self._poll_seconds = poll_seconds
         self._list_tag: str | None = None
@@ -310,6 +313,7 @@ class RemoteRegistry(Registry):
     def close(self) -> None:
         """Stop asking the server for changes and close the connection."""
         self._stop.set()
+        self._poll_transport.close()
         self._transport.close()
 
     def seed_if_new(self, definitions: Any) -> bool:
@@ -340,7 +344,7 @@ class RemoteRegistry(Registry):
             if tag is None or self._changed.is_set():
                 continue
             try:
-                answer = self._transport.request(
+                answer = self._poll_transport.request(
                     "GET", "?limit=0", headers={"If-None-Match": tag}
                 )
             except RemoteError:

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import http.server
+import json
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from server_harness import LOOPBACK, PASSWORDS, LiveServer, running_server
 
-from procreg_tui.registry import Conflict, RecordNotFound, Registry, RegistryError
+from procreg_tui.registry import (
+    Conflict,
+    Record,
+    RecordNotFound,
+    Registry,
+    RegistryError,
+)
 from procreg_tui.remote import Address, RemoteError, RemoteRegistry
 from procreg_tui.server import UserStore
 from procreg_tui.server._throttle import LoginThrottle
@@ -425,6 +434,76 @@ def test_closing_stops_a_request_on_its_way() -> None:
     assert [str(error) for error in failures] == [
         f"cannot reach the registry at {url}: the request was stopped, as the "
         "registry was closed"
+    ]
+
+
+class _PollHangsHandler(http.server.BaseHTTPRequestHandler):
+    """A registry of one definition whose answer to a poll (a list asked with
+    If-None-Match) never comes while ``held`` is unset."""
+
+    protocol_version = "HTTP/1.1"
+    polled = threading.Event()
+    held = threading.Event()
+    RECORD: ClassVar[dict[str, object]] = {"id": 1, "definition": TR, "revision": 1}
+
+    def _answer(self, status: int, body: object, **headers: str) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        if self.headers.get("If-None-Match"):
+            type(self).polled.set()
+            type(self).held.wait(30)
+            self._answer(200, {"objects": []}, ETag='"later"')
+            return
+        self._answer(200, {"objects": [self.RECORD]}, ETag='"first"')
+
+    def do_PUT(self) -> None:
+        length = int(self.headers["Content-Length"])
+        sent = json.loads(self.rfile.read(length))
+        self._answer(200, {**self.RECORD, **sent, "revision": 2})
+
+    def log_message(self, format: str, *args: object) -> None:
+        del format, args
+
+
+def test_a_save_does_not_wait_for_a_poll_hanging_on_the_server() -> None:
+    """The background question "did the list change?" has its own connection:
+    a save sent while it hangs reaches the server at once."""
+    server = http.server.ThreadingHTTPServer((LOOPBACK, 0), _PollHangsHandler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://{LOOPBACK}:{server.server_address[1]}"
+    remote = RemoteRegistry.connect(url, "alice", "x", timeout=30, poll_seconds=0.01)
+    saved: list[Record] = []
+    try:
+        [record] = remote.records()
+        remote.changed_on_disk()
+        assert _PollHangsHandler.polled.wait(10)
+
+        def save() -> None:
+            changed = {**record.definition, "argv": ["-d", "y"]}
+            saved.append(remote.update(1, changed, base_revision=1))
+
+        saver = threading.Thread(target=save, daemon=True)
+        saver.start()
+        saver.join(timeout=10)
+        finished = not saver.is_alive()
+    finally:
+        _PollHangsHandler.held.set()
+        remote.close()
+        server.shutdown()
+        server.server_close()
+
+    assert finished
+    assert [(r.id, r.revision, r.definition) for r in saved] == [
+        (1, 2, {"exec": "/usr/bin/tr", "argv": ["-d", "y"]})
     ]
 
 
