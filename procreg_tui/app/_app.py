@@ -958,8 +958,15 @@ class ProcregApp(App[int]):
         self._focus_list()
 
     def on_key(self, event: Any) -> None:
-        """Escape or Down in the filter goes back to the list; Escape also clears it."""
+        """Escape or Down in the filter goes back to the list; Escape also clears
+        it, there and in the list it narrowed."""
         filter_input = self._filter_input
+        if event.key == "escape" and self.focused is self._list and filter_input.value:
+            filter_input.value = ""
+            # The cursor stays on the definition it was on.
+            self._show_rows(self._filter.apply(""))
+            event.stop()
+            return
         # Not has_focus: the filter keeps it under a dialog, whose keys these are.
         if self.focused is not filter_input:
             return

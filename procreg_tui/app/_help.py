@@ -42,6 +42,7 @@ def help_sections(
         (f"j / {g.down}, k / {g.up}", "Next / previous definition"),
         ("PgDn / PgUp, Home / End", "Move a page / to the ends"),
         ("Enter", "Edit the highlighted definition"),
+        ("Escape", "Clear the filter, if one is set"),
         ("^p export", "Export as slurm, condor, cwl, k8s, systemd or sh"),
         (f"{g.error_mark}  !  *", "Marks: errors, warnings, unsaved edits"),
         ("1x  svc", "Process type: single, service"),

@@ -118,6 +118,28 @@ async def test_escape_clears_the_filter(registry: Registry) -> None:
         assert isinstance(app.focused, DefinitionList)
 
 
+async def test_escape_in_the_narrowed_list_clears_the_filter(
+    registry: Registry,
+) -> None:
+    """Escape in a list the filter narrowed shows every row again, the cursor
+    staying on the definition it was on; the keyboard stays in the list."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+
+        await pilot.press("slash", *"sort", "down")
+        await settle(pilot)
+        assert list_labels(app) == ["sort-lines"]
+        assert isinstance(app.focused, DefinitionList)
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert list_labels(app) == EXAMPLES
+        assert app.query_one("#filter", Input).value == ""
+        assert isinstance(app.focused, DefinitionList)
+        assert app.current_id == 4
+
+
 async def test_a_moving_cursor_opens_where_it_rests(
     registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
