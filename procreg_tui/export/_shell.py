@@ -16,11 +16,11 @@ _HEADER = """\
 #!/bin/sh
 # Process definitions exported by procreg: one shell function per definition.
 #
-# Source this file, then call a function. A function runs its definition's
-# command line in a subshell; the ${name} variables the definition uses are
-# read from shell variables of the same name, for example:
+# Source this file (". ./FILE", FILE being the name it was saved under), then
+# call a function. A function runs its definition's command line in a
+# subshell; the ${name} variables the definition uses are read from shell
+# variables of the same name, for example:
 #
-#   . ./definitions.sh
 """
 
 

@@ -1,11 +1,11 @@
 #!/bin/sh
 # Process definitions exported by procreg: one shell function per definition.
 #
-# Source this file, then call a function. A function runs its definition's
-# command line in a subshell; the ${name} variables the definition uses are
-# read from shell variables of the same name, for example:
+# Source this file (". ./FILE", FILE being the name it was saved under), then
+# call a function. A function runs its definition's command line in a
+# subshell; the ${name} variables the definition uses are read from shell
+# variables of the same name, for example:
 #
-#   . ./definitions.sh
 #   input_file=/tmp/procreg/input output_file=/tmp/procreg/output procreg_ffmpeg_to_mp3
 
 # /api/process_definition/1/: ffmpeg-to-mp3
