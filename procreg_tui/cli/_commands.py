@@ -159,6 +159,8 @@ def validate_command(context: Context) -> int:
                 context.write(located(where, problem))
         checked = sum(_count_definitions(result) for result, _, _ in results)
         summary = f"checked {_plural(checked, 'definition')}: {_tally(everything)}"
+        if unchecked and not checked:
+            summary = "checked no definition"
         if unchecked:
             summary += f"; not checked: {', '.join(unchecked)}"
         context.tell(summary)

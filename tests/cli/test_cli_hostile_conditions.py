@@ -185,7 +185,7 @@ def test_endless_input_stops_at_the_limit(
     assert result.stderr == (
         f"procreg: {big} holds more than 0 MiB, the most procreg reads at once; "
         "split the definitions over several files\n"
-        f"procreg: checked 0 definitions: no problems; not checked: {big}\n"
+        f"procreg: checked no definition; not checked: {big}\n"
     )
 
 
@@ -197,7 +197,7 @@ def test_dev_zero_is_refused(procreg: Procreg) -> None:
     assert result.stderr == (
         "procreg: /dev/zero holds more than 256 MiB, the most procreg reads at "
         "once; split the definitions over several files\n"
-        "procreg: checked 0 definitions: no problems; not checked: /dev/zero\n"
+        "procreg: checked no definition; not checked: /dev/zero\n"
     )
 
 

@@ -127,7 +127,7 @@ def test_validate_missing_file_fails_with_a_message(
     assert (result.status, result.stdout) == (1, "")
     assert result.stderr == (
         f"procreg: cannot read {missing}: No such file or directory\n"
-        f"procreg: checked 0 definitions: no problems; not checked: {missing}\n"
+        f"procreg: checked no definition; not checked: {missing}\n"
     )
 
 
