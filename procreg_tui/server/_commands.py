@@ -188,7 +188,9 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--certfile", type=Path, help="TLS certificate (PEM)")
     parser.add_argument("--keyfile", type=Path, help="TLS private key (PEM)")
     parser.add_argument(
-        "--no-access-log", action="store_true", help="do not log each request"
+        "--no-access-log",
+        action="store_true",
+        help="do not write the access log (a line per request, on standard output)",
     )
     _users_file_option(parser)
 
