@@ -86,14 +86,35 @@ def _stored_problems(record: Record) -> list[Problem] | None:
 
     from procreg_tui.definition.problems import Problem, Severity  # noqa: PLC0415
 
+    stored = check[1]
+    if not (isinstance(stored, list) and all(map(_is_stored_problem, stored))):
+        # Not what procreg writes: someone edited it by hand.
+        return None
     try:
         return [
             Problem(Severity(severity), tuple(path), message, code)
-            for severity, path, message, code in check[1]
+            for severity, path, message, code in stored
         ]
-    except (TypeError, ValueError):
-        # Not what procreg writes: someone edited it by hand.
+    except ValueError:  # a severity procreg does not know
         return None
+
+
+def _is_stored_problem(item: object) -> bool:
+    """Return whether ``item`` has the shape procreg writes for one problem:
+    ``[severity, path, message, code]``, the path of keys and indexes."""
+    if not (isinstance(item, list) and len(item) == 4):
+        return False
+    severity, path, message, code = item
+    return (
+        isinstance(severity, str)
+        and isinstance(path, list)
+        and all(
+            isinstance(step, str) or (type(step) is int and step >= 0)
+            for step in path
+        )
+        and isinstance(message, str)
+        and isinstance(code, str)
+    )
 
 
 def _key(definition: Mapping[str, Any]) -> str | None:

@@ -100,10 +100,21 @@ def test_a_definition_edited_by_hand_is_checked_afresh(registry_path: Path) -> N
         ["KEY", [["error"]]],
         ["KEY", 7],
         {"by": "KEY", "problems": []},
+        ["KEY", [["warning", ["argv", {}], "m", "c"]]],
+        ["KEY", [["warning", ["argv", 0.5], "m", "c"]]],
+        ["KEY", [["warning", [None], "m", "c"]]],
+        ["KEY", [["warning", [True], "m", "c"]]],
+        ["KEY", [["warning", [-1], "m", "c"]]],
+        ["KEY", [["warning", "timeout", "m", "c"]]],
+        ["KEY", [["warning", ["timeout"], 5, "c"]]],
+        ["KEY", [["warning", ["timeout"], "m", None]]],
+        ["KEY", [[None, ["timeout"], "m", "c"]]],
     ],
     ids=[
         "none", "text", "other-checks", "short", "stale",
         "bad-severity", "short-problem", "int", "object",
+        "object-step", "float-step", "null-step", "bool-step", "negative-step",
+        "text-path", "number-message", "null-code", "null-severity",
     ],
 )  # fmt: skip
 def test_a_check_that_is_stale_or_not_procregs_is_not_trusted(
