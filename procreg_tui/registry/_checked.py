@@ -109,8 +109,7 @@ def _is_stored_problem(item: object) -> bool:
         isinstance(severity, str)
         and isinstance(path, list)
         and all(
-            isinstance(step, str) or (type(step) is int and step >= 0)
-            for step in path
+            isinstance(step, str) or (type(step) is int and step >= 0) for step in path
         )
         and isinstance(message, str)
         and isinstance(code, str)

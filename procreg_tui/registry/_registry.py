@@ -501,25 +501,20 @@ def _check_base(current: Record, base_revision: int | None) -> None:
 
 
 def _check_records(tables: dict[str, dict[str, Any]], path: Path, data: bytes) -> None:
-    """Make sure every stored definition has the fields a ``Record`` needs, and
-    that no id or key was written twice (by hand: procreg never does).
+    """Make sure every stored definition has the fields a ``Record`` needs.
 
-    A key given twice reads as the last one, and the next write would drop the
-    others for good. Finding one means reading the text again slowly, so that
-    is done only when the definitions are not as many as procreg last stored.
+    An id or key written twice never gets here: the storage refuses it.
 
     Raises:
         RegistryCorrupt: one does not; the message names its id.
     """
+    del data  # the storage has checked the text
     definitions = tables.get(DEFINITIONS_TABLE, {})
     for key, document in definitions.items():
         problem = _record_problem(key, document)
         if problem:
             raise RegistryCorrupt(path, f"definition {key}: {problem}")
     meta = tables.get(META_TABLE, {}).get(str(META_ID), {})
-    count = meta.get("count")
-    if isinstance(count, int) and count != len(definitions):
-        _refuse_duplicate_keys(data, path)
     version = meta.get("format", FORMAT_VERSION)
     if isinstance(version, int) and version > FORMAT_VERSION:
         raise RegistryCorrupt(
@@ -530,21 +525,6 @@ def _check_records(tables: dict[str, dict[str, Any]], path: Path, data: bytes) -
         )
     if not isinstance(meta.get("next_id", 1), int):
         raise RegistryCorrupt(path, "the id counter is not an integer")
-
-
-def _refuse_duplicate_keys(data: bytes, path: Path) -> None:
-    """Raise ``RegistryCorrupt`` at the second place of a key given twice."""
-    from procreg_tui.definition import load_bytes  # noqa: PLC0415
-
-    for problem in load_bytes(data, str(path)).problems:
-        if problem.code == "duplicate-key":
-            raise RegistryCorrupt(
-                path,
-                f"{problem.message}; the file was edited by hand, and procreg "
-                "would keep only the last one",
-                problem.line,
-                problem.column,
-            )
 
 
 def _record_problem(key: str, document: dict[str, Any]) -> str | None:

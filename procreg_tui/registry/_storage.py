@@ -93,12 +93,12 @@ def parse(data: bytes, path: Path, check: Check = _accept) -> Tables | None:
         gc.collect()
     gc.disable()
     try:
-        if _may_hold_long_integers(data):
+        try:
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError:
             value = _parse_slowly(data, path)
         else:
-            try:
-                value = orjson.loads(data)
-            except orjson.JSONDecodeError:
+            if not _as_procreg_writes(value, data):
                 value = _parse_slowly(data, path)
         tables = _checked_tables(value, path)
         check(tables, path, data)
@@ -110,31 +110,31 @@ def parse(data: bytes, path: Path, check: Check = _accept) -> Tables | None:
     return tables
 
 
-# orjson reads an integer beyond 64 bits as a float, which a later write would
-# store as such; the standard library keeps it exact. Such integers are rare
-# (procreg never writes one, another tool may), so a quick look for a run of 19
-# digits, the shortest that can leave 64 bits, decides which parser reads.
-_DIGITS_AS_NINES = bytes.maketrans(b"0123456789", b"9" * 10)
-_SHORTEST_LONG_RUN = b"9" * 19
-_LONG_INTEGER = re.compile(rb"[\[:,]\s*-?[0-9]{19}")
+def _as_procreg_writes(value: Any, data: bytes) -> bool:
+    """Return whether ``data`` is exactly what procreg writes for ``value``.
 
-
-def _may_hold_long_integers(data: bytes) -> bool:
-    """Tell whether ``data`` may hold an integer that orjson cannot keep exact.
-
-    A run of 19 digits is found in one pass of C code; only then does a
-    regular expression look for one that is a number rather than part of a
-    string. A string such as ``"x: 1234567890123456789"`` can still answer
-    yes, which costs only the slower parser.
+    orjson is fast but lenient: of a key given twice it keeps the last, and it
+    reads an integer beyond 64 bits as a float. Either would change the file at
+    the next write. A file procreg wrote cannot hold them, and writing its
+    value again gives its bytes back; any other file (edited by hand, or
+    written by another tool) is read again, strictly, until procreg rewrites
+    it. Writing costs a tenth of reading.
     """
-    if data.translate(_DIGITS_AS_NINES).find(_SHORTEST_LONG_RUN) < 0:
+    try:
+        return orjson.dumps(value, option=_DUMP_OPTIONS) == data
+    except (orjson.JSONEncodeError, TypeError):
         return False
-    return _LONG_INTEGER.search(data) is not None
 
 
 def _parse_slowly(data: bytes, path: Path) -> Any:
-    """Parse with the standard library, which takes what orjson does not (NaN,
-    integers beyond 64 bits) and whose errors carry the line and column."""
+    """Parse with the standard library, whose errors carry the line and column,
+    which reads what orjson refuses, and keeps integers beyond 64 bits exact.
+
+    What it reads but procreg cannot store as it is written (NaN, Infinity, a
+    number out of range, an unpaired surrogate escape, a key given twice) is
+    refused at its place, as a definition file would be: taken in, it would
+    turn into something else at the next write.
+    """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -145,19 +145,75 @@ def _parse_slowly(data: bytes, path: Path) -> Any:
         ) from None
 
     try:
-        return json.loads(text)
+        value = json.loads(
+            text,
+            object_pairs_hook=_unique_pairs,
+            parse_float=_finite_float,
+            parse_constant=_refuse_constant,
+        )
     except json.JSONDecodeError as exc:
         raise RegistryCorrupt(path, exc.msg, exc.lineno, exc.colno) from None
-    except RecursionError:
-        raise RegistryCorrupt(
-            path, "arrays and objects nest deeper than procreg can read"
-        ) from None
+    except (_NotStorableError, RecursionError):
+        raise _located_refusal(data, path) from None
+    if _SURROGATE_ESCAPE.search(text):
+        _refuse_lone_surrogates(data, path)
+    return value
+
+
+class _NotStorableError(ValueError):
+    """JSON the standard library reads that procreg would not store as written."""
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        raise _NotStorableError
+    return members
+
+
+def _finite_float(token: str) -> float:
+    number = float(token)
+    if number in (float("inf"), float("-inf")):
+        raise _NotStorableError
+    return number
+
+
+def _refuse_constant(token: str) -> Any:
+    raise _NotStorableError
+
+
+# An escape of half a surrogate pair; the standard library decodes a lone one
+# into a string that cannot be written as UTF-8.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _refuse_lone_surrogates(data: bytes, path: Path) -> None:
+    """Raise ``RegistryCorrupt`` at the first unpaired surrogate escape, if any."""
+    refusal = _located_refusal(data, path, codes={"unpaired-surrogate"})
+    if refusal.line is not None:
+        raise refusal
+
+
+def _located_refusal(
+    data: bytes, path: Path, codes: set[str] | None = None
+) -> RegistryCorrupt:
+    """Return the refusal of the first error in ``data`` (of one of ``codes``,
+    if given), placed by the definition reader, which knows every error's line
+    and column. It is slow, and so used only once something is known wrong."""
+    from procreg_tui.definition import Severity, load_bytes  # noqa: PLC0415
+
+    for problem in load_bytes(data, str(path)).problems:
+        if problem.severity is Severity.ERROR and (
+            codes is None or problem.code in codes
+        ):
+            return RegistryCorrupt(path, problem.message, problem.line, problem.column)
+    return RegistryCorrupt(path, "it holds JSON procreg cannot store as written")
 
 
 def _checked_tables(value: Any, path: Path) -> Tables:
     if not isinstance(value, dict):
         raise RegistryCorrupt(
-            path, f"expected a JSON object of tables, found {type(value).__name__}"
+            path, f"expected a JSON object of tables, found {_json_kind(value)}"
         )
     for name, table in value.items():
         if not isinstance(table, dict) or not all(
@@ -168,6 +224,17 @@ def _checked_tables(value: Any, path: Path) -> Tables:
             )
 
     return value
+
+
+def _json_kind(value: Any) -> str:
+    """Return what ``value`` is called in JSON: ``an array``, ``null``..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a string" if isinstance(value, str) else "an array"
 
 
 def _write_all(fd: int, payload: bytes) -> None:

@@ -219,9 +219,10 @@ def test_a_registry_nested_too_deeply_is_reported(
 
     assert result.status == 1
     assert result.stderr.endswith(
-        f"procreg: {registry_path}: the registry file cannot be read: arrays and "
-        "objects nest deeper than procreg can read. procreg will not write to it; "
-        "repair the file or choose another with --db.\n"
+        f"procreg: {registry_path}:1:256: the registry file cannot be read: arrays "
+        "and objects are nested more than 200 levels deep here; procreg refuses "
+        "such nesting. procreg will not write to it; repair the file or choose "
+        "another with --db.\n"
     )
     assert registry_path.read_bytes() == before
 

@@ -107,7 +107,10 @@ def test_a_file_that_breaks_later_is_never_overwritten(
 @pytest.mark.parametrize(
     ("content", "detail"),
     [
-        (b"[1, 2]", "expected a JSON object of tables, found list"),
+        (b"[1, 2]", "expected a JSON object of tables, found an array"),
+        (b"null", "expected a JSON object of tables, found null"),
+        (b'"registry"', "expected a JSON object of tables, found a string"),
+        (b"1.5", "expected a JSON object of tables, found a number"),
         (b'{"definitions": []}', "table 'definitions' is not an object of documents"),
         (
             b'{"definitions": {"1": {"definition": "ls"}}}',
@@ -142,6 +145,54 @@ def test_json_that_is_not_a_registry_is_refused(
 
     assert caught.value.detail.startswith(detail)
     assert registry_path.read_bytes() == content
+
+
+@pytest.mark.parametrize(
+    ("value", "place", "detail"),
+    [
+        ("NaN", (6, 17), "NaN is not JSON; write null or a string instead"),
+        ("-Infinity", (6, 17), "-Infinity is not JSON"),
+        ("1e400", (6, 17), "the number 1e400 is out of range"),
+        ('["ok", "x\\ud800"]', (6, 24), "this string holds an unpaired surrogate"),
+        ('"/bin/rm", "exec": "/bin/ls"', (6, 28), 'duplicate key "exec"'),
+    ],
+    ids=["nan", "infinity", "out-of-range", "lone-surrogate", "duplicate-key"],
+)
+def test_json_procreg_would_change_when_writing_is_refused_at_its_place(
+    registry_path: Path, value: str, place: tuple[int, int], detail: str
+) -> None:
+    """A hand-edited value that the next write would turn into another (NaN and
+    out-of-range numbers to null, a lone surrogate to an error, a repeated key
+    to its last value) stops every command at its line and column, and the
+    file is kept as it is."""
+    with Registry.open(registry_path) as registry:
+        registry.create({"exec": "/bin/echo", "argv": []})
+    text = registry_path.read_text(encoding="utf-8")
+    assert text.splitlines()[5] == '        "argv": []'
+    edited = text.replace('"argv": []', f'"argv": {value}', 1)
+    registry_path.write_text(edited, encoding="utf-8")
+
+    with pytest.raises(RegistryCorrupt) as caught:
+        Registry.open(registry_path)
+
+    assert (caught.value.line, caught.value.column) == place
+    assert caught.value.detail.startswith(detail)
+    assert registry_path.read_text(encoding="utf-8") == edited
+
+
+def test_paired_surrogate_escapes_are_one_character(registry_path: Path) -> None:
+    """An escaped pair (as other tools write characters beyond U+FFFF) reads
+    as the character it stands for."""
+    with Registry.open(registry_path) as registry:
+        registry.create({"exec": "/bin/echo", "argv": []})
+    text = registry_path.read_text(encoding="utf-8")
+    registry_path.write_text(
+        text.replace('"argv": []', '"argv": ["\\ud83d\\ude00"]', 1),
+        encoding="utf-8",
+    )
+
+    with Registry.open(registry_path) as registry:
+        assert registry.get(1).definition["argv"] == ["\U0001f600"]
 
 
 def test_bytes_that_are_not_utf8_are_located(registry_path: Path) -> None:
@@ -437,7 +488,7 @@ def test_an_id_written_twice_by_hand_is_refused_and_kept(registry_path: Path) ->
     assert refused.value.line == line
     assert refused.value.detail.startswith('duplicate key "1": first at line ')
     assert refused.value.detail.endswith(
-        "; the file was edited by hand, and procreg would keep only the last one"
+        "; JSON readers disagree on which one counts, so remove one"
     )
     assert registry_path.read_text(encoding="utf-8") == text
 
