@@ -123,6 +123,7 @@ class RegistryLock:
         # the logging module with it.
         import fasteners  # noqa: PLC0415
 
+        self._refuse_odd_lock_file()
         lock = fasteners.InterProcessLock(self.path)
         try:
             # Short polls: a waiter only gets the lock if it asks while it is
@@ -137,12 +138,13 @@ class RegistryLock:
             )
         except PermissionError as exc:
             raise RegistryReadOnly(
-                self._registry_path, f"cannot open the lock file {self.path}: {exc}"
+                self._registry_path,
+                f"cannot open the lock file {self.path}: {_reason(exc)}",
             ) from exc
         except (OSError, threading.ThreadError) as exc:
             raise RegistryError(
                 f"cannot lock the registry {self._registry_path} "
-                f"through {self.path}: {exc}"
+                f"through {self.path}: {_reason(exc)}"
             ) from exc
         if not gotten:
             lock._do_close()
@@ -152,6 +154,29 @@ class RegistryLock:
             yield
         finally:
             lock.release()
+
+    def _refuse_odd_lock_file(self) -> None:
+        """Stop at a lock file that is not a regular file.
+
+        Opening a FIFO for writing waits for a reader for ever, and opening a
+        symbolic link would create or lock whatever it points to; neither is
+        what procreg made, so the user is told to remove it.
+        """
+        try:
+            mode = os.lstat(self.path).st_mode
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise RegistryError(
+                f"cannot lock the registry {self._registry_path} "
+                f"through {self.path}: {_reason(exc)}"
+            ) from exc
+        if not stat.S_ISREG(mode):
+            raise RegistryError(
+                f"cannot lock the registry {self._registry_path}: its lock file "
+                f"{self.path} is not a regular file; remove it, and procreg "
+                "creates it again"
+            )
 
     def _record_holder(self) -> None:
         import socket  # noqa: PLC0415
@@ -185,6 +210,13 @@ class RegistryLock:
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(name)
+
+
+def _reason(exc: BaseException) -> str:
+    """Return what went wrong, without the path the caller names already."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
 
 
 _NOTE = re.compile(r"\S+@(?P<host>\S+) pid (?P<pid>\d{1,10}) ")

@@ -582,3 +582,43 @@ def test_long_runs_of_digits_inside_strings_are_read_as_strings(
     with Registry.open(registry_path) as registry:
         [stored] = registry.records()
     assert stored.definition == {"exec": "run", "argv": argv, "timeout": 2**63 - 1}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "symlink"])
+def test_a_lock_file_that_is_not_a_regular_file_is_refused(
+    tmp_path: Path, kind: str
+) -> None:
+    """A FIFO, directory or symbolic link where the lock file goes stops a
+    write with a message naming it, without waiting (a FIFO opened for writing
+    waits for a reader for ever) and without touching where a link points."""
+    path = tmp_path / "registry.json"
+    with Registry.open(path) as registry:
+        registry.create({"exec": "ls"})
+    before = path.read_bytes()
+    lock = tmp_path / "registry.json.lock"
+    lock.unlink()
+    target = tmp_path / "elsewhere" / "planted"
+    if kind == "fifo":
+        os.mkfifo(lock)
+    elif kind == "directory":
+        lock.mkdir()
+    else:
+        lock.symlink_to(target)
+
+    # In a child process, so that a lock that hangs fails the test, not the run.
+    result = subprocess.run(
+        [sys.executable, "-m", "procreg_tui", "--db", str(path), "import", "-"],
+        input='{"exec": "true"}',
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"procreg: cannot lock the registry {path}: its lock file {lock} is not a "
+        "regular file; remove it, and procreg creates it again"
+    )
+    assert path.read_bytes() == before
+    assert not target.parent.exists()
