@@ -105,7 +105,8 @@ def validate_command(context: Context) -> int:
     """Check registry entries and files; print every problem; 1 on any error.
 
     A file that cannot be read or an id not found is reported and the others
-    are checked all the same; the status is then 1.
+    are checked all the same; the status is then 1. An id given more than once
+    is checked and reported once.
     """
 
     results: list[tuple[dict[str, Any], str, list[Problem]]] = []
@@ -115,8 +116,11 @@ def validate_command(context: Context) -> int:
         records = list(context.registry().records())
         for record in records:
             results.append(_registry_result(record, problems_of(record)))
+    seen: set[int] = set()
     for target in targets:
         record_id = _registry_target(context, target)
+        if record_id is not None and record_id in seen:
+            continue  # an id given again (also as its URI) is checked once
         if record_id is None:
             from procreg_tui.cli._sources import read_source  # noqa: PLC0415
 
@@ -131,6 +135,7 @@ def validate_command(context: Context) -> int:
             result = _file_result(source.origin, len(source.found))
             results.append((result, source.origin, source.all_problems()))
             continue
+        seen.add(record_id)
         try:
             record = context.registry().get(record_id)
         except RecordNotFound as error:
@@ -384,7 +389,7 @@ def export_command(context: Context) -> int:
             )
             return ExitCode.FAILURE
     if options.ids:
-        records = [registry.get(record_id) for record_id in options.ids]
+        records = [registry.get(record_id) for record_id in _unique(options.ids)]
         deleted = [record.id for record in records if record.deleted is not None]
         if deleted:
             context.tell(

@@ -248,7 +248,8 @@ examples:
         "standard input), or the whole registry when nothing is given. Every "
         "problem is printed with its JSON path; problems in files also with "
         "file:line:column, as a compiler does. The exit status is 1 when any "
-        "definition has an error; warnings alone give 0. " + _ID_OR_FILE,
+        "definition has an error; warnings alone give 0. An id given more than "
+        "once is checked once. " + _ID_OR_FILE,
         """\
 examples:
   procreg validate
@@ -294,9 +295,10 @@ examples:
     "export": (
         "write definitions as JSON, a shell script or scheduler jobs",
         """\
-Write the definitions given by id, or all of them, to standard output or to a
-file, written atomically: readers see the old file or the new one. Importing a
-JSON export into an empty registry and exporting again gives the same text.
+Write the definitions given by id (each once, in the order first given), or
+all of them, to standard output or to a file, written atomically: readers see
+the old file or the new one. Importing a JSON export into an empty registry and
+exporting again gives the same text.
 
 The scheduler formats (cwl, condor, slurm, systemd, k8s) write one document per
 definition. One definition gives exactly its file; several give a stream in

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from cli_runner import Procreg
 
+from procreg_tui.export import ExportFormat
 from procreg_tui.registry import Registry
 
 FORMATS = ["registry", "definitions", "ndjson"]
@@ -314,6 +315,35 @@ def test_export_chosen_ids_in_the_given_order(procreg: Procreg, seeded: Path) ->
         "tr-strip-x",
         "full-format-service",
     ]
+
+
+@pytest.mark.parametrize("export_format", [fmt.value for fmt in ExportFormat])
+def test_an_id_given_again_is_exported_once_where_first_given(
+    procreg: Procreg, seeded: Path, export_format: str
+) -> None:
+    """Repeated ids give each definition once, in the order first given."""
+    once = procreg("export", "5", "2", "--format", export_format)
+
+    result = procreg("export", "5", "2", "5", "5", "2", "--format", export_format)
+
+    assert (result.status, result.stdout) == (0, once.stdout)
+    assert result.stderr == once.stderr
+
+
+def test_repeated_ids_are_counted_once_in_the_list_document(
+    procreg: Procreg, seeded: Path, tmp_path: Path
+) -> None:
+    """export 1 1 1 writes one object, total_count 1, and says one definition."""
+    target = tmp_path / "backup.json"
+
+    result = procreg(
+        "export", "1", "1", "/api/process_definition/1/", "-o", str(target)
+    )
+
+    document = json.loads(target.read_text())
+    assert result.stderr == f"procreg: wrote 1 definition to {target}\n"
+    assert document["meta"]["total_count"] == 1
+    assert [item["id"] for item in document["objects"]] == [1]
 
 
 def test_export_of_a_deleted_id_is_refused(procreg: Procreg, seeded: Path) -> None:

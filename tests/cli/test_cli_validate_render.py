@@ -94,6 +94,34 @@ def test_validate_mixes_ids_and_files_and_stdin(
     assert result.stderr == "procreg: checked 3 definitions: 1 error\n"
 
 
+def test_an_id_given_again_is_checked_once(procreg: Procreg, seeded: Path) -> None:
+    """An id repeated, also as its URI or not found, is checked and named once."""
+    result = procreg("validate", "5", "99", "/api/process_definition/5/", "99", "5")
+
+    assert (result.status, result.stdout) == (1, "")
+    assert result.stderr == (
+        "procreg: no definition 99\n"
+        "procreg: checked 1 definition: no problems; not checked: #99\n"
+    )
+
+
+def test_an_id_given_again_has_one_json_result(procreg: Procreg, seeded: Path) -> None:
+    """validate --json answers one result for an id given twice."""
+    output = json.loads(procreg("validate", "5", "5", "--json").stdout)
+
+    assert output == {
+        "valid": True,
+        "results": [
+            {
+                "id": 5,
+                "resource_uri": "/api/process_definition/5/",
+                "deleted": None,
+                "problems": [],
+            }
+        ],
+    }
+
+
 def test_validate_json_reports_per_source(
     procreg: Procreg, seeded: Path, tmp_path: Path
 ) -> None:
