@@ -157,6 +157,21 @@ def registry_file(text: str) -> str:
     return text
 
 
+def output_path(text: str) -> str:
+    """Return ``text``, the path given to ``export -o``.
+
+    Raises:
+        argparse.ArgumentTypeError: it is empty, as an unset variable in
+            ``-o "$OUT"`` gives, which must not mean the current folder.
+    """
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "the path is empty; give a file, a folder ending in /, or - for "
+            "standard output"
+        )
+    return text
+
+
 def binding(text: str) -> tuple[str, str]:
     """Return ``NAME=VALUE`` split into its name and value.
 
@@ -531,6 +546,7 @@ def _export_options(parser: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         metavar="FILE|DIR/",
+        type=output_path,
         help="write to FILE atomically instead of standard output; for the "
         "scheduler formats, DIR/ (ending in / or an existing folder, created "
         "when missing) gets one file per definition",

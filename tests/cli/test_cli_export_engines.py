@@ -294,6 +294,30 @@ def test_folder_that_cannot_be_created_fails_cleanly(
     )
 
 
+@pytest.mark.parametrize("export_format", ENGINES + STREAMS)
+def test_an_empty_output_path_is_a_usage_error(
+    procreg: Procreg,
+    seeded: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    export_format: str,
+) -> None:
+    """-o "" (an unset variable) is refused as empty, never the current folder."""
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+
+    result = procreg("export", "5", "--format", export_format, "-o", "")
+
+    assert (result.status, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-2:] == [
+        "procreg export: argument -o/--output: the path is empty; give a file, a"
+        " folder ending in /, or - for standard output",
+        "Run 'procreg export --help' for the options and examples.",
+    ]
+    assert list(here.iterdir()) == []
+
+
 @pytest.mark.parametrize("export_format", STREAMS)
 def test_folder_with_a_stream_format_is_a_usage_error(
     procreg: Procreg, seeded: Path, tmp_path: Path, export_format: str
