@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     )
     from procreg_tui.resolve._quick import builtin_variable_problems
     from procreg_tui.resolve._resolution import Redirection, Resolution, resolve
-    from procreg_tui.resolve._shell import command_line, quote
+    from procreg_tui.resolve._shell import RUN_ARGUMENTS, command_line, quote
     from procreg_tui.resolve._variables import Bindings, references, substitute
     from procreg_tui.resolve._wiring import (
         Wiring,
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     )
 
 _MODULES = {
+    "RUN_ARGUMENTS": "_shell",
     "SAMPLE_FOLDER": "_problems",
     "adapter_samples": "_problems",
     "sample_bindings": "_problems",
@@ -51,6 +52,7 @@ _MODULES = {
 }
 
 __all__ = [
+    "RUN_ARGUMENTS",
     "SAMPLE_FOLDER",
     "Bindings",
     "Redirection",

@@ -7,7 +7,7 @@ from itertools import groupby
 
 from procreg_tui.resolve._resolution import Resolution
 
-_RUN_ARGUMENTS = ("sh", "-c", '"$@"', "sh")
+RUN_ARGUMENTS = ("sh", "-c", '"$@"', "sh")
 """Runs its arguments as a command; used for an exec that ``env`` would misread."""
 
 
@@ -98,9 +98,10 @@ def _program(resolution: Resolution) -> list[str]:
 
     if resolution.timeout is not None:
         words += ["timeout", _seconds(resolution.timeout)]
-    elif assignments and "=" in executable:
-        # env would take the executable for one more assignment.
-        words += [quote(word) for word in _RUN_ARGUMENTS]
+    elif (assignments and "=" in executable) or (not assignments and executable == "-"):
+        # env would take the executable for one more assignment, or a lone
+        # "-" straight after its options for -i, emptying the environment.
+        words += [quote(word) for word in RUN_ARGUMENTS]
     elif not assignments and "/" not in executable and "=" not in executable:
         words += ["env", *_end_of_options(executable)]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from procreg_tui.resolve import command_line, resolve
@@ -37,7 +37,17 @@ SHELL_OWNED = {"PWD", "OLDPWD", "SHLVL", "_"}
 HOSTILE = "$`\"'\\;&|!*?[]{}()<>#~ =-\n\t\u00e9\u4e2d\U0001f600"
 """Characters the shell would act on, and some it must pass untouched."""
 
-EXECUTABLE_NAMES = ["dump", "-dump", "du=mp", "-d=ump", "eval", "if", "du mp", "dümp"]
+EXECUTABLE_NAMES = [
+    "dump",
+    "-",
+    "-dump",
+    "du=mp",
+    "-d=ump",
+    "eval",
+    "if",
+    "du mp",
+    "dümp",
+]
 """Names the dumper is installed under: options, assignments, builtins, keywords."""
 
 VARIABLES = ["input_file", "output_file", "a", "b_2"]
@@ -149,6 +159,21 @@ def programs() -> Any:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(case=cases)
+# GNU env reads a lone "-" as -i, even after "--": the run must not go through it.
+@example(
+    case=Case(
+        arguments=[[]],
+        bindings={},
+        environment={},
+        folder="w",
+        relative_cwd=False,
+        timeout=None,
+        executable_name="-",
+        by_path=False,
+        stdin_text=None,
+        output_name=None,
+    )
+)
 def test_the_command_line_hands_the_process_the_definition(
     programs: Path, case: Case
 ) -> None:
