@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from procreg_tui.export._engine import EngineFormat, Job, Notes, one_line
 from procreg_tui.export._errors import ExportError
+from procreg_tui.resolve import RUN_ARGUMENTS
 
 _NEEDS_SINGLE_QUOTES = re.compile(r"[\s']")
 _ENV_FINDER = "/usr/bin/env"
@@ -128,7 +129,11 @@ def submit_description(job: Job, notes: Notes) -> str:
         )
         _check_line(job, "exec", executable)
         lines += [f"executable = {_ENV_FINDER}"]
-        arguments = [executable, *arguments]
+        if executable.startswith("-") or "=" in executable:
+            # env would take it for an option, -i or an assignment.
+            arguments = [*RUN_ARGUMENTS, executable, *arguments]
+        else:
+            arguments = [executable, *arguments]
     lines.append("transfer_executable = false")
 
     for index, argument in enumerate(resolution.argv[1:]):

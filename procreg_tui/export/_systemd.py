@@ -8,10 +8,13 @@ from decimal import Decimal
 
 from procreg_tui.export._engine import EngineFormat, Job, Notes, one_line
 from procreg_tui.export._errors import ExportError
+from procreg_tui.resolve import RUN_ARGUMENTS
 
 _NAMED_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 _UNSAFE_EXECUTABLE = re.compile(r"[\\\"'\x00-\x1f\x7f]")
 """What systemd refuses in the name of an executable."""
+_PREFIXES = ("-", "@", ":", "+", "!", "|")
+"""What systemd reads at the start of ``ExecStart=`` as how to run it, not its name."""
 MAX_SECONDS = 18_446_744_073_708
 """The longest ``TimeoutStartSec=`` or ``RuntimeMaxSec=``: systemd keeps times as
 microseconds in 64 bits, the largest of them meaning infinity."""
@@ -115,6 +118,10 @@ def _command(argv: tuple[str, ...]) -> str:
     systemd expands ``$NAME`` in the arguments but takes the executable's
     path as written, so only the arguments have ``$`` doubled.
     """
+    if argv[0].startswith(_PREFIXES):
+        # Read as a prefix even inside quotes: "-x" would run x and ignore its
+        # failure. A shell started by name hands the executable over as is.
+        argv = (*RUN_ARGUMENTS, *argv)
     executable, *arguments = argv
     quoted = [quote_word(executable, variables=False)]
     return " ".join(quoted + [quote_word(argument) for argument in arguments])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import warnings
 from pathlib import Path
 from typing import Any
@@ -394,3 +395,31 @@ def test_appending_output_is_a_warning(registry_path: Path) -> None:
         "definition 1 (date): the output file /var/log/dates is replaced, not"
         " appended to: HTCondor cannot append."
     ]
+
+
+@pytest.mark.parametrize("name", ["-", "-x", "a=b", "tr"])
+def test_an_executable_env_would_misread_still_runs(
+    registry_path: Path, tmp_path: Path, name: str
+) -> None:
+    """The job's command, run as HTCondor runs it, starts ``name`` from PATH
+    with the definition's arguments: env takes a leading "-" for an option, a
+    lone "-" for -i and "a=b" for an assignment, so those go through sh."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    program = folder / name
+    program.write_text('#!/bin/sh\nprintf "%s|" "$0" "$@"\n', encoding="utf-8")
+    program.chmod(0o755)
+    definition = {"exec": name, "argv": ["-i", "a b"]}
+    ad = job_ad(
+        engine_export(store(registry_path, [definition]), ExportFormat.CONDOR).text
+    )
+
+    ran = subprocess.run(
+        [ad["Cmd"], *split_ad_words(ad["Arguments"])],
+        env={"PATH": f"{folder}:/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert (ran.returncode, ran.stdout) == (0, f"{program}|-i|a b|")

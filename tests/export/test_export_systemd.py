@@ -307,3 +307,33 @@ def test_procreg_export_writes_nothing_for_a_relative_folder(
         " absolute path; nothing was written\n",
     )
     assert sorted(tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize("name", ["-x", "@x", ":x", "+x", "!x", "|x"])
+def test_an_executable_named_like_a_prefix_runs_under_its_own_name(
+    registry_path: Path, tmp_path: Path, name: str
+) -> None:
+    """systemd reads "-", "@", ":", "+", "!" and "|" before the executable as
+    how to run it, even quoted; such a name is handed to a shell instead, and
+    the words systemd reads run the program by that name."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    program = folder / name
+    program.write_text('#!/bin/sh\nprintf "%s|" "$0" "$@"\n', encoding="utf-8")
+    program.chmod(0o755)
+    definition = {"exec": name, "argv": ["a b", "$HOME"]}
+    export = engine_export(store(registry_path, [definition]), ExportFormat.SYSTEMD)
+    (unit,) = export.write(tmp_path)
+    command = words(settings(export.text)["ExecStart"])
+
+    ran = subprocess.run(
+        command,
+        env={"PATH": f"{folder}:/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert verify(unit) == []
+    assert command[0] == "sh"
+    assert (ran.returncode, ran.stdout) == (0, f"{program}|a b|$HOME|")
