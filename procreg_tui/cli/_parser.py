@@ -214,7 +214,7 @@ examples:
   procreg list                     one line per definition
   procreg validate job.json        check a file without storing it
   procreg import job.json          store the definitions of a file
-  procreg render 3 --set input_file=/data/in.wav
+  procreg render 1 --set input_file=/data/in.wav
   procreg export -o backup.json    the whole registry, written atomically
 
 Run 'procreg COMMAND --help' for the options and examples of a command.
@@ -282,10 +282,10 @@ examples:
         "takes from the message bus through the process and back. " + _ID_OR_FILE,
         """\
 examples:
-  procreg render 3
-  procreg render 3 --set input_file=/data/in.wav --set output_file=/tmp/out.mp3
+  procreg render 1
+  procreg render 1 --set input_file=/data/in.wav --set output_file=/tmp/out.mp3
   procreg render job.json --wiring
-  procreg render 3 --sample | sh
+  procreg render 5 --set input_file=notes.txt --set output_file=clean.txt | sh
 """,
     ),
     "import": (
@@ -333,8 +333,8 @@ examples:
   procreg export -o backup.json
   procreg export 3 7 --format definitions
   procreg export --format sh -o jobs.sh && . ./jobs.sh
-  procreg export 3 --format slurm > job.sbatch
-  procreg export 3 --format slurm --set input_file=/data/in.wav -o job.sbatch
+  procreg export 1 --format slurm > job.sbatch
+  procreg export 1 --format slurm --set input_file=/data/in.wav -o job.sbatch
   procreg export 3 5 --format k8s | kubectl apply -f -
   procreg export --format cwl -o tools/
 """,

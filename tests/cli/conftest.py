@@ -57,7 +57,7 @@ def procreg(registry_path: Path) -> Procreg:
 def seeded(registry_path: Path, example_definitions: list[dict[str, Any]]) -> Path:
     """The registry file holding the shipped examples as ids 1 to 6, by file name.
 
-    1 ffmpeg-to-mp3, 2 full-format-service, 3 gzip-output-argument,
+    1 ffmpeg-to-mp3, 2 full-format-service, 3 iconv-output-argument,
     4 sort-lines, 5 tr-strip-x, 6 wc-input-argument.
     """
     with Registry.open(registry_path) as registry:

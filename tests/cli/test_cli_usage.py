@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from cli_runner import Procreg, Result
@@ -46,7 +51,7 @@ def test_help_lists_every_command_with_examples(procreg: Procreg) -> None:
         assert f"\n    {command} " in result.stdout
     assert "  70 an internal error of procreg" in result.stdout
     assert "  130 interrupted (Ctrl-C)\n" in result.stdout
-    assert "  procreg render 3 --set input_file=/data/in.wav\n" in result.stdout
+    assert "  procreg render 1 --set input_file=/data/in.wav\n" in result.stdout
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -304,3 +309,50 @@ def test_an_option_of_the_command_before_it_says_where_it_goes(
     result = procreg("--trash", "list", db=False)
 
     _usage_error(result, "list", "--trash goes after the command: procreg list --trash")
+
+
+def help_example(text: str, start: str) -> str:
+    """Return the one example line of ``text`` that begins with ``start``."""
+    [line] = [
+        line.strip() for line in text.splitlines() if line.strip().startswith(start)
+    ]
+    return line
+
+
+def test_help_examples_name_the_definitions_a_new_registry_holds(
+    tmp_path: Path,
+) -> None:
+    """Copied into a shell on a new machine, the examples of --help that name
+    an id reach the example they were written for: 1 converts a .wav to .mp3,
+    and the pipe into sh really runs 5, which strips x from a file."""
+    environment = {
+        "PATH": os.environ["PATH"],
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "notes.txt").write_text("xaxbx\nyxz\n", encoding="utf-8")
+    program = f"{shlex.quote(sys.executable)} -m procreg_tui"
+
+    def shell(line: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["sh", "-c", line.replace("procreg ", f"{program} ")],
+            cwd=work,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+
+    help_text = shell("procreg render --help").stdout
+    convert = shell(
+        help_example(help_text, "procreg render 1 --set input_file=/data/in.wav")
+    )
+    strip = shell(help_example(help_text, "procreg render 5 "))
+
+    assert "/ffmpeg -i /data/in.wav " in convert.stdout
+    assert convert.stdout.endswith(" /tmp/out.mp3\n")
+    assert strip.returncode == 0, strip.stderr
+    assert (work / "clean.txt").read_text(encoding="utf-8") == "ab\nyz\n"
