@@ -357,7 +357,7 @@ def test_help_lists_every_format_and_examples(procreg: Procreg) -> None:
     formats = "".join(f"  {fmt.value:<12} {fmt.summary}\n" for fmt in ExportFormat)
     assert result.status == 0
     assert f"formats (--format):\n{formats}\nexamples:\n" in result.stdout
-    assert "  procreg export 3 --format slurm > job.sbatch\n" in result.stdout
+    assert "  procreg export 1 --format slurm > job.sbatch\n" in result.stdout
     assert "  procreg export --format cwl -o tools/\n" in result.stdout
     assert "the others get\nsample values (/tmp/procreg/input" in result.stdout
 
