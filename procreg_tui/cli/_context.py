@@ -77,13 +77,20 @@ class Context:
         """Close the registry if this command opened it; say if it made the file.
 
         A registry file appears on the first change, so a mistyped ``--db``
-        would otherwise start a new registry without a word.
+        would otherwise start a new registry, or read an empty one, without a
+        word.
         """
         if self._registry is not None:
             self._registry.close()
             self._registry = None
-        if self._new_file is not None and self._new_file.exists():
-            self.tell(f"created the registry {self._new_file}")
+        if self._new_file is not None:
+            if self._new_file.exists():
+                self.tell(f"created the registry {self._new_file}")
+            else:
+                self.tell(
+                    f"no registry at {self._new_file} yet: the first import or "
+                    "change creates it"
+                )
             self._new_file = None
 
     def write(self, line: str) -> None:

@@ -82,7 +82,9 @@ def test_console_script_and_module_run_the_cli(
     assert (completed.returncode, completed.stdout, completed.stderr) == (
         1,
         "",
-        "procreg: no definition 1\n",
+        "procreg: no definition 1\n"
+        f"procreg: no registry at {tmp_path / 'r.json'} yet: the first import or "
+        "change creates it\n",
     )
 
 

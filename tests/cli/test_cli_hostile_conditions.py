@@ -290,18 +290,26 @@ def test_a_bad_line_of_ndjson_is_reported_at_its_place(
 def test_a_new_registry_file_is_announced_once(
     procreg: Procreg, registry_path: Path
 ) -> None:
-    """A mistyped --db starts a new registry: the command says it made the file,
-    and only the command that made it."""
+    """A mistyped --db reads an empty registry or starts a new one: a command
+    reading it says there is none yet, the command that made the file says so,
+    and later commands say nothing."""
     listed = procreg("list")
     first = procreg("import", "-", stdin='{"exec": "/bin/true"}')
     second = procreg("import", "-", stdin='{"exec": "/bin/true"}')
+    listed_again = procreg("list")
 
-    assert (listed.status, listed.stderr) == (0, "")
+    assert (listed.status, listed.stdout, listed.stderr) == (
+        0,
+        "",
+        f"procreg: no registry at {registry_path} yet: the first import or change "
+        "creates it\n",
+    )
     assert (
         first.stderr.splitlines()[-1]
         == f"procreg: created the registry {registry_path}"
     )
     assert "created" not in second.stderr
+    assert (listed_again.status, listed_again.stderr) == (0, "")
 
 
 class _ReaderGone(io.StringIO):
