@@ -1269,6 +1269,7 @@ class ProcregApp(App[int]):
                 notes=notes,
                 secrets=analysis.secrets,
                 masking=not self._revealed,
+                registry_path=None if self._db is None else self._db.path,
             ),
             saved,
         )

@@ -27,7 +27,7 @@ from procreg_tui.app._literal import LiteralInput, LiteralTextArea
 from procreg_tui.app._text import as_content, mask_secrets
 from procreg_tui.definition.label import definition_label
 from procreg_tui.export import ExportFormat
-from procreg_tui.registry import Record
+from procreg_tui.registry import Record, registry_file_at
 
 EXPORT_FORMATS: tuple[tuple[ExportFormat, str], ...] = (
     (ExportFormat.SLURM, "a Slurm sbatch script"),
@@ -101,8 +101,10 @@ class ExportScreen(ModalScreen[Path | None]):
         secrets: Sequence[str] = (),
         masking: bool = True,
         folder: Path | None = None,
+        registry_path: Path | None = None,
     ) -> None:
         super().__init__(classes="dialog-screen")
+        self._registry_path = registry_path
         self._title = title
         self._exported = exported
         self._notes = list(notes)
@@ -170,7 +172,7 @@ class ExportScreen(ModalScreen[Path | None]):
         if path is None:
             self._tell("Type the name of the file to save to.")
             return
-        refusal = _refusal(path)
+        refusal = _refusal(path, self._registry_path)
         if refusal is not None:
             self._tell(f"{refusal}; nothing was written.")
             return
@@ -232,8 +234,19 @@ def _warnings(exported: Exported) -> Content:
     return as_content("\n".join(lines), keep_newlines=True)
 
 
-def _refusal(path: Path) -> str | None:
-    """Say why nothing can be written at ``path`` before trying, or ``None``."""
+def _refusal(path: Path, registry_path: Path | None) -> str | None:
+    """Say why nothing can be written at ``path`` before trying, or ``None``.
+
+    The registry's own files are refused: replacing one would lose every
+    definition, or the lock that keeps writers apart.
+    """
+    if registry_path is not None:
+        clash = registry_file_at(registry_path, path)
+        if clash is not None:
+            return (
+                f"{path} is {clash}: writing there would destroy it; "
+                "choose another file"
+            )
     if path.is_dir():
         return f"{path} is a folder: add a file name"
     folder = path.parent

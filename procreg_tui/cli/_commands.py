@@ -28,10 +28,10 @@ from procreg_tui.export._json import dumps_pretty
 from procreg_tui.registry import (
     Record,
     RecordNotFound,
-    Registry,
     list_document,
     paths,
     problems_of,
+    registry_file_at,
 )
 from procreg_tui.server import COMMANDS as SERVER_COMMANDS
 
@@ -381,7 +381,7 @@ def export_command(context: Context) -> int:
 
     registry = context.registry()
     if folder is None and options.output not in (None, "-"):
-        clash = _registry_file_at(registry, Path(options.output))
+        clash = registry_file_at(registry.path, Path(options.output))
         if clash is not None:
             context.tell(
                 f"-o {options.output} is {clash}; writing there would destroy "
@@ -496,28 +496,6 @@ def _write_file(path: Path, text: str) -> None:
     except ExportError as error:
         if not isinstance(error.__cause__, BrokenPipeError):
             raise
-
-
-def _registry_file_at(registry: Registry, path: Path) -> str | None:
-    """Say which of the registry's own files ``path`` is, or return ``None``.
-
-    The users file ``procreg serve`` keeps beside the registry is one of them.
-    """
-    from procreg_tui.server import users_path  # noqa: PLC0415
-
-    users = users_path(registry.path)
-    own = {
-        registry.path: "the registry file",
-        Path(f"{registry.path}.lock"): "the registry's lock file",
-        Path(f"{registry.path}.lock.holder"): "the registry's lock note",
-        users: "the users file of 'procreg serve'",
-        Path(f"{users}.lock"): "the users file's lock file",
-    }
-    target = os.path.realpath(path)
-    for file, what in own.items():
-        if target == os.path.realpath(file):
-            return what
-    return None
 
 
 def _output_folder(output: str | None) -> Path | None:

@@ -25,6 +25,7 @@ from procreg_tui.registry._locations import (
     open_default,
     open_registry,
     paths,
+    registry_file_at,
     resolve_path,
 )
 from procreg_tui.registry._record import Record, resource_uri
@@ -52,6 +53,7 @@ __all__ = [
     "open_registry",
     "paths",
     "problems_of",
+    "registry_file_at",
     "resolve_path",
     "resource_uri",
 ]

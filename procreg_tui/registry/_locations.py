@@ -127,3 +127,26 @@ def open_registry(
     return Registry.open(
         resolve_path(cli_value, environ), read_only=read_only, lock_timeout=lock_timeout
     )
+
+
+def registry_file_at(registry_path: Path, path: Path) -> str | None:
+    """Say which of the registry's own files ``path`` is, or return ``None``.
+
+    Links and ``..`` are followed, so no other spelling of the registry, its
+    lock files or the users file ``procreg serve`` keeps beside it escapes.
+    """
+    from procreg_tui.server import users_path  # noqa: PLC0415
+
+    users = users_path(registry_path)
+    own = {
+        registry_path: "the registry file",
+        Path(f"{registry_path}.lock"): "the registry's lock file",
+        Path(f"{registry_path}.lock.holder"): "the registry's lock note",
+        users: "the users file of 'procreg serve'",
+        Path(f"{users}.lock"): "the users file's lock file",
+    }
+    target = os.path.realpath(path)
+    for file, what in own.items():
+        if target == os.path.realpath(file):
+            return what
+    return None

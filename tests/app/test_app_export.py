@@ -325,3 +325,47 @@ async def test_the_export_is_of_the_editor_text_and_typed_values(
             "With the unsaved edits of the editor. ${input_file}: as typed in "
             "the live panel."
         )
+
+
+async def test_the_registry_and_its_lock_files_are_refused(
+    registry: Registry, folder: Path
+) -> None:
+    """Saving over the registry, its lock file or its lock note, by any
+    spelling, is refused before asking to replace: every definition stays."""
+    before = registry.path.read_bytes()
+    link = folder / "alias.json"
+    link.symlink_to(registry.path)
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await settle(pilot)
+        dialog = await _export(pilot, "slurm")
+        field = dialog.query_one("#export-path", Input)
+
+        told = []
+        for typed in (
+            str(registry.path),
+            str(link),
+            f"{registry.path.parent}/../{registry.path.parent.name}/"
+            f"{registry.path.name}.lock",
+            f"{registry.path}.lock.holder",
+        ):
+            field.value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            told.append(_status(app))
+            assert app.screen is dialog
+
+    path = registry.path
+    assert told == [
+        f"{path} is the registry file: writing there would destroy it; choose "
+        "another file; nothing was written.",
+        f"{link} is the registry file: writing there would destroy it; choose "
+        "another file; nothing was written.",
+        f"{path.parent}/../{path.parent.name}/{path.name}.lock is the registry's "
+        "lock file: writing there would destroy it; choose another file; nothing "
+        "was written.",
+        f"{path}.lock.holder is the registry's lock note: writing there would "
+        "destroy it; choose another file; nothing was written.",
+    ]
+    assert registry.path.read_bytes() == before
