@@ -436,7 +436,12 @@ def _export_for_engine(
     Raises:
         ExportError: a file cannot be written.
     """
-    from procreg_tui.export import ExportError, engine_export  # noqa: PLC0415
+    from procreg_tui.export import (  # noqa: PLC0415
+        ExportError,
+        engine_export,
+        make_folders,
+        remove_folders,
+    )
 
     try:
         export = engine_export(records, export_format, dict(context.options.bindings))
@@ -466,12 +471,17 @@ def _export_for_engine(
 
     if folder is not None:
         try:
-            folder.mkdir(exist_ok=True)
-        except OSError as error:
-            context.tell(f"cannot create the folder {output}: {error.strerror}")
+            made = make_folders(folder)
+        except ExportError as error:
+            context.tell(str(error))
             return ExitCode.FAILURE
-        for written in export.write(folder):
-            context.tell(f"wrote {written}")
+        try:
+            written = export.write(folder)
+        except ExportError:
+            remove_folders(made)
+            raise
+        for path in written:
+            context.tell(f"wrote {path}")
     elif output and output != "-":
         _write_file(Path(output), text)
         context.tell(f"wrote {_plural(len(records), 'definition')} to {output}")

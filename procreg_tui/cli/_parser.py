@@ -549,7 +549,7 @@ def _export_options(parser: argparse.ArgumentParser) -> None:
         type=output_path,
         help="write to FILE atomically instead of standard output; for the "
         "scheduler formats, DIR/ (ending in / or an existing folder, created "
-        "when missing) gets one file per definition",
+        "with its missing parents, as by mkdir -p) gets one file per definition",
     )
     _set_option(
         parser,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from procreg_tui.export._engine import EngineDocument, EngineExport
     from procreg_tui.export._errors import ExportError
-    from procreg_tui.export._files import write_atomically
+    from procreg_tui.export._files import make_folders, remove_folders, write_atomically
     from procreg_tui.export._format import ExportFormat
     from procreg_tui.export._formats import export_text
     from procreg_tui.export._json import dumps_line, dumps_pretty, json_safe
@@ -32,6 +32,8 @@ _MODULES = {
     "engine_export": "_schedulers",
     "export_text": "_formats",
     "json_safe": "_json",
+    "make_folders": "_files",
+    "remove_folders": "_files",
     "write_atomically": "_files",
 }
 
@@ -46,6 +48,8 @@ __all__ = [
     "engine_export",
     "export_text",
     "json_safe",
+    "make_folders",
+    "remove_folders",
     "write_atomically",
 ]
 

@@ -76,3 +76,43 @@ def _mode_for(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def make_folders(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents, as ``mkdir -p`` does.
+
+    Returns the folders made, outermost first; none when ``folder`` exists.
+    Give them to :func:`remove_folders` to undo the call.
+
+    Raises:
+        ExportError: a folder cannot be made, or something that is not a
+            folder is in the way; the message names it. The folders made
+            before are removed again.
+    """
+    made: list[Path] = []
+    for path in [*reversed(folder.parents), folder]:
+        if not made and path.is_dir():
+            continue
+        if not made and os.path.lexists(path):
+            raise ExportError(
+                f"cannot create the folder {folder}/: {path} is not a folder"
+            )
+        try:
+            path.mkdir()
+        except OSError as error:
+            remove_folders(made)
+            raise ExportError(
+                f"cannot create the folder {folder}/: {error.strerror}"
+            ) from error
+        made.append(path)
+    return made
+
+
+def remove_folders(made: list[Path]) -> None:
+    """Remove the folders :func:`make_folders` made, innermost first.
+
+    A folder that is no longer empty is kept, with what it holds.
+    """
+    for path in reversed(made):
+        with contextlib.suppress(OSError):
+            path.rmdir()

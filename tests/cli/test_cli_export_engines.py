@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -280,18 +282,56 @@ def test_every_definition_a_format_cannot_hold_is_named(
     assert not target.exists()
 
 
-def test_folder_that_cannot_be_created_fails_cleanly(
+def test_folder_and_its_missing_parents_are_created(
     procreg: Procreg, seeded: Path, tmp_path: Path
 ) -> None:
-    """-o DIR/ whose parent is missing: exit 1 and one message naming it."""
-    target = f"{tmp_path}/missing/out/"
+    """-o DIR/ whose parents are missing creates them all, as mkdir -p does."""
+    folder = tmp_path / "missing" / "deeper" / "out"
+
+    result = procreg("export", "5", "--format", "cwl", "-o", f"{folder}/")
+
+    assert (result.status, result.stdout) == (0, "")
+    assert result.stderr == f"procreg: wrote {folder / '5-tr-strip-x.cwl'}\n"
+    assert [path.name for path in folder.iterdir()] == ["5-tr-strip-x.cwl"]
+
+
+@pytest.mark.parametrize("inside", ["file/", "file/out/", "file/out/deeper/"])
+def test_folder_that_cannot_be_created_fails_cleanly(
+    procreg: Procreg, seeded: Path, tmp_path: Path, inside: str
+) -> None:
+    """-o DIR/ where a file is in the way: exit 1 and one message naming both."""
+    (tmp_path / "file").write_text("kept\n")
+    target = f"{tmp_path}/{inside}"
 
     result = procreg("export", "5", "--format", "cwl", "-o", target)
 
     assert (result.status, result.stdout) == (1, "")
     assert result.stderr == (
-        f"procreg: cannot create the folder {target}: No such file or directory\n"
+        f"procreg: cannot create the folder {target}: {tmp_path}/file is not a folder\n"
     )
+    assert (tmp_path / "file").read_text() == "kept\n"
+
+
+def test_folders_made_are_removed_when_writing_fails(
+    procreg: Procreg, seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk: the folders -o DIR/ made are removed again, exit 1."""
+
+    def full(descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    (tmp_path / "kept").mkdir()
+    folder = tmp_path / "kept" / "new" / "out"
+    monkeypatch.setattr(os, "fsync", full)
+
+    result = procreg("export", "5", "--format", "cwl", "-o", f"{folder}/")
+
+    assert (result.status, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"procreg: cannot write {folder / '5-tr-strip-x.cwl'}: No space left on"
+        " device\n"
+    )
+    assert list((tmp_path / "kept").iterdir()) == []
 
 
 @pytest.mark.parametrize("export_format", ENGINES + STREAMS)

@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from procreg_tui.export import ExportError, json_safe, write_atomically
+from procreg_tui.export import (
+    ExportError,
+    json_safe,
+    make_folders,
+    remove_folders,
+    write_atomically,
+)
 
 
 def test_write_replaces_the_file_and_keeps_its_permissions(tmp_path: Path) -> None:
@@ -133,3 +139,51 @@ def test_a_folder_is_refused(tmp_path: Path) -> None:
 
     assert str(refused.value) == f"cannot write {tmp_path}: it is a folder"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_make_folders_creates_the_missing_parents(tmp_path: Path) -> None:
+    """As mkdir -p: every missing folder, outermost first; existing ones kept."""
+    (tmp_path / "a").mkdir()
+
+    made = make_folders(tmp_path / "a" / "b" / "c")
+
+    assert made == [tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"]
+    assert (tmp_path / "a" / "b" / "c").is_dir()
+    assert make_folders(tmp_path / "a" / "b" / "c") == []
+
+
+def test_make_folders_that_fails_removes_the_folders_it_made(tmp_path: Path) -> None:
+    """A name too long deep down: the folders made above it are removed again."""
+    target = tmp_path / "new" / ("x" * 300) / "out"
+
+    with pytest.raises(ExportError) as raised:
+        make_folders(target)
+
+    assert str(raised.value) == (
+        f"cannot create the folder {target}/: File name too long"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_make_folders_names_a_file_in_the_way(tmp_path: Path) -> None:
+    """A file where a folder should be: refused, naming it; nothing made."""
+    (tmp_path / "file").write_text("kept\n")
+    target = tmp_path / "file" / "out"
+
+    with pytest.raises(ExportError) as raised:
+        make_folders(target)
+
+    assert str(raised.value) == (
+        f"cannot create the folder {target}/: {tmp_path / 'file'} is not a folder"
+    )
+    assert (tmp_path / "file").read_text() == "kept\n"
+
+
+def test_remove_folders_keeps_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    """Only empty folders are removed; one holding a file stays, with the file."""
+    made = make_folders(tmp_path / "a" / "b" / "c")
+    (tmp_path / "a" / "note").write_text("kept\n")
+
+    remove_folders(made)
+
+    assert [path.name for path in (tmp_path / "a").iterdir()] == ["note"]
