@@ -204,7 +204,7 @@ def _check_line(job: Job, field: str, value: str) -> None:
 
 CONDOR = EngineFormat(
     render=submit_description,
-    file_name=lambda job: f"{job.record_id}-{job.slug}.sub",
+    file_name=lambda job: job.file_name(".sub"),
     apart=(
         "in one submit description each job keeps the commands of the jobs"
         " before it that it does not set"

@@ -289,7 +289,7 @@ def _mapping(key: str, entries: Mapping[str, list[str]]) -> list[str]:
 
 CWL = EngineFormat(
     render=command_line_tool,
-    file_name=lambda job: f"{job.record_id}-{job.slug}.cwl",
+    file_name=lambda job: job.file_name(".cwl"),
     yaml=True,
     first_line="#!/usr/bin/env cwl-runner",
     apart="a CWL runner reads the first tool of a file only",

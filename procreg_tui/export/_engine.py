@@ -12,7 +12,7 @@ from typing import Any
 
 from procreg_tui.definition.label import definition_label
 from procreg_tui.export._errors import ExportError
-from procreg_tui.export._files import write_atomically
+from procreg_tui.export._files import fitted_name, write_atomically
 from procreg_tui.export._json import json_safe
 from procreg_tui.registry import Record
 from procreg_tui.resolve import (
@@ -55,6 +55,15 @@ class Job:
         """Return the label in lower case letters, digits and single hyphens."""
         slug = _SLUG_BREAKS.sub("-", self.label.lower()).strip("-")
         return slug or "definition"
+
+    def file_name(self, extension: str, prefix: str = "") -> str:
+        """Return the name of the job's file: prefix, id, hyphen, slug, extension.
+
+        A slug that would make the name longer than :data:`NAME_MAX` bytes is
+        cut on a character boundary; the id and the extension always stay, so
+        the names of two definitions still differ.
+        """
+        return fitted_name(f"{prefix}{self.record_id}-", self.slug, extension)
 
     @property
     def description(self) -> str | None:

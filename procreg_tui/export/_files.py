@@ -10,6 +10,36 @@ from pathlib import Path
 
 from procreg_tui.export._errors import ExportError
 
+NAME_MAX = 255
+"""The most bytes a file name may have in UTF-8, as common file systems allow."""
+_RANDOM_AND_SUFFIX = len("12345678.tmp")
+"""What :func:`tempfile.mkstemp` adds to a temporary file's prefix."""
+
+
+def fitted_name(head: str, middle: str, tail: str, limit: int = NAME_MAX) -> str:
+    """Return ``head + middle + tail``, ``middle`` cut to fit ``limit`` bytes.
+
+    ``middle`` is cut on a character boundary of its UTF-8 encoding, and the
+    hyphens the cut leaves at its end are dropped.
+    """
+    room = limit - _size(head) - _size(tail)
+    if _size(middle) <= room:
+        return f"{head}{middle}{tail}"
+    used = 0
+    for index, character in enumerate(middle):
+        used += _size(character)
+        if used > room:
+            middle = middle[:index].rstrip("-")
+            break
+    return f"{head}{middle}{tail}"
+
+
+def _size(text: str) -> int:
+    """Return how many bytes ``text`` takes in UTF-8, as a file name's bytes."""
+    # A byte that is no UTF-8 comes from the file system as a lone surrogate,
+    # one byte on disk: counted as three, the name is shorter than counted.
+    return len(text.encode("utf-8", "surrogatepass"))
+
 
 def write_atomically(path: Path, text: str) -> None:
     """Replace the file at ``path`` with ``text`` in one step.
@@ -40,7 +70,7 @@ def write_atomically(path: Path, text: str) -> None:
     mode = _mode_for(target)
     try:
         descriptor, name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+            prefix=_temporary_prefix(target.name), suffix=".tmp", dir=target.parent
         )
     except OSError as error:
         raise ExportError(f"cannot write {path}: {error.strerror}") from error
@@ -57,6 +87,11 @@ def write_atomically(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise ExportError(f"cannot write {path}: {error.strerror}") from error
+
+
+def _temporary_prefix(name: str) -> str:
+    """Return ``.NAME.``, ``NAME`` cut so that the temporary file's name fits."""
+    return fitted_name(".", name, ".", NAME_MAX - _RANDOM_AND_SUFFIX)
 
 
 def _write_through(path: Path, text: str) -> None:

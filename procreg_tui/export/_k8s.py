@@ -211,7 +211,7 @@ def _indent(lines: list[str], width: int) -> list[str]:
 
 K8S = EngineFormat(
     render=manifest,
-    file_name=lambda job: f"{job.record_id}-{job.slug}.yaml",
+    file_name=lambda job: job.file_name(".yaml"),
     yaml=True,
     application_used=True,
 )

@@ -119,7 +119,7 @@ def _duration(seconds: int) -> str:
 
 SLURM = EngineFormat(
     render=slurm_script,
-    file_name=lambda job: f"{job.record_id}-{job.slug}.sbatch",
+    file_name=lambda job: job.file_name(".sbatch"),
     first_line="#!/bin/bash",
     apart=(
         "sbatch runs a script as one job and ignores the #SBATCH lines after its"

@@ -193,7 +193,7 @@ def _plain(job: Job, field: str, value: str) -> str:
 
 SYSTEMD = EngineFormat(
     render=service_unit,
-    file_name=lambda job: f"procreg-{job.record_id}-{job.slug}.service",
+    file_name=lambda job: job.file_name(".service", prefix="procreg-"),
     apart="systemd reads a unit file as one unit, later settings joining earlier ones",
 )
 """systemd service units."""

@@ -282,6 +282,27 @@ def test_every_definition_a_format_cannot_hold_is_named(
     assert not target.exists()
 
 
+@pytest.mark.parametrize("export_format", ENGINES)
+def test_a_label_too_long_for_a_file_name_is_cut(
+    procreg: Procreg, seeded: Path, tmp_path: Path, export_format: str
+) -> None:
+    """Two definitions with one label of 400 letters: names of 255 bytes, ids kept."""
+    with Registry.open(seeded) as registry:
+        registry.create_many([{"name": "Ré" * 200, "exec": "/bin/true"}] * 2)
+    folder = tmp_path / "out"
+
+    result = procreg("export", "7", "8", "--format", export_format, "-o", f"{folder}/")
+
+    pattern = FILE_NAMES[export_format]
+    slug = ("r-" * 200)[: 255 - len(pattern.format("7-"))].rstrip("-")
+    names = [pattern.format(f"{id_}-{slug}") for id_ in (7, 8)]
+    assert (result.status, result.stdout) == (0, "")
+    said = [line for line in result.stderr.splitlines() if "warning:" not in line]
+    assert said == [f"procreg: wrote {folder / name}" for name in names]
+    assert sorted(path.name for path in folder.iterdir()) == names
+    assert {len(name.encode()) for name in names} <= {254, 255}
+
+
 def test_folder_and_its_missing_parents_are_created(
     procreg: Procreg, seeded: Path, tmp_path: Path
 ) -> None:

@@ -9,14 +9,18 @@ import threading
 from pathlib import Path
 
 import pytest
+from engine_cases import store
 
 from procreg_tui.export import (
     ExportError,
+    ExportFormat,
+    engine_export,
     json_safe,
     make_folders,
     remove_folders,
     write_atomically,
 )
+from procreg_tui.export._files import fitted_name
 
 
 def test_write_replaces_the_file_and_keeps_its_permissions(tmp_path: Path) -> None:
@@ -187,3 +191,66 @@ def test_remove_folders_keeps_a_folder_that_is_not_empty(tmp_path: Path) -> None
     remove_folders(made)
 
     assert [path.name for path in (tmp_path / "a").iterdir()] == ["note"]
+
+
+def test_a_name_that_fits_is_kept() -> None:
+    """255 bytes is the longest name: kept whole."""
+    assert fitted_name("5-", "a" * 249, ".cwl") == f"5-{'a' * 249}.cwl"
+
+
+def test_a_long_name_is_cut_on_a_character_boundary() -> None:
+    """A two-byte character that would not fit whole is left out, not split."""
+    name = fitted_name("5-", "é" * 200, ".cwl")
+
+    assert name == f"5-{'é' * 124}.cwl"
+    assert len(name.encode()) == 254
+
+
+def test_the_hyphens_a_cut_leaves_at_the_end_are_dropped() -> None:
+    """A cut just after a hyphen does not leave it before the extension."""
+    assert fitted_name("5-", f"{'a' * 247}--b", ".cwl") == f"5-{'a' * 247}.cwl"
+
+
+def test_a_file_with_the_longest_name_is_written(tmp_path: Path) -> None:
+    """A name of 255 bytes: the temporary file's name is cut to fit too."""
+    path = tmp_path / ("é" * 127 + "x")
+
+    write_atomically(path, "new\n")
+
+    assert path.read_text() == "new\n"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+@pytest.mark.parametrize(
+    ("export_format", "head", "extension"),
+    [
+        (ExportFormat.CWL, "", ".cwl"),
+        (ExportFormat.CONDOR, "", ".sub"),
+        (ExportFormat.SLURM, "", ".sbatch"),
+        (ExportFormat.SYSTEMD, "procreg-", ".service"),
+        (ExportFormat.K8S, "", ".yaml"),
+    ],
+)
+def test_a_long_label_gives_names_that_fit_and_differ(
+    registry_path: Path,
+    tmp_path: Path,
+    export_format: ExportFormat,
+    head: str,
+    extension: str,
+) -> None:
+    """Two definitions with one label of 300 letters: cut to 255 bytes, ids kept."""
+    label = "Ünïcødé " + "x" * 300
+    records = store(registry_path, [{"name": label, "exec": "/bin/true"}] * 2)
+    folder = tmp_path / "out"
+    folder.mkdir()
+
+    paths = engine_export(records, export_format).write(folder)
+
+    room = 255 - len(f"{head}1-{extension}")
+    slug = ("n-c-d-" + "x" * 300)[:room]
+    assert [path.name for path in paths] == [
+        f"{head}1-{slug}{extension}",
+        f"{head}2-{slug}{extension}",
+    ]
+    assert [len(path.name.encode()) for path in paths] == [255, 255]
+    assert sorted(folder.iterdir()) == paths
