@@ -433,8 +433,10 @@ def _export_for_engine(
     carry at all stops the export before anything is written, once every such
     definition is named, each on its own line.
 
+    The files of a folder are written all or none.
+
     Raises:
-        ExportError: a file cannot be written.
+        ExportError: the ``-o`` file cannot be written.
     """
     from procreg_tui.export import (  # noqa: PLC0415
         ExportError,
@@ -477,9 +479,10 @@ def _export_for_engine(
             return ExitCode.FAILURE
         try:
             written = export.write(folder)
-        except ExportError:
+        except ExportError as error:
             remove_folders(made)
-            raise
+            context.tell(f"{error}; nothing was written")
+            return ExitCode.FAILURE
         for path in written:
             context.tell(f"wrote {path}")
     elif output and output != "-":

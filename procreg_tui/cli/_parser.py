@@ -318,14 +318,15 @@ exporting again gives the same text.
 The scheduler formats (cwl, condor, slurm, systemd, k8s) write one document per
 definition. One definition gives exactly its file; several give a stream in
 which a line '# ==> FILE <==' starts each document; -o DIR/ writes each to its
-own file in DIR. Each file is named from the definition's id and label, as
-5-tr-strip-x.cwl (a systemd unit's name starts with procreg-); a label that
-would make the name longer than 255 bytes is cut, keeping the id and the
-extension. Variables take the values given by --set; the others get sample
-values (/tmp/procreg/input, /tmp/procreg/output), listed at the top of
-each document. What a target cannot express is a warning on standard error and
-a comment in the file; what it cannot hold at all (a line break in an HTCondor
-argument) stops the export, and nothing is written.
+own file in DIR, all or none: if one cannot be written, no new file stays and
+the files already there are left as they were. Each file is named from the
+definition's id and label, as 5-tr-strip-x.cwl (a systemd unit's name starts
+with procreg-); a label that would make the name longer than 255 bytes is cut,
+keeping the id and the extension. Variables take the values given by --set;
+the others get sample values (/tmp/procreg/input, /tmp/procreg/output), listed
+at the top of each document. What a target cannot express is a warning on
+standard error and a comment in the file; what it cannot hold at all (a line
+break in an HTCondor argument) stops the export, and nothing is written.
 
 A definition with errors is exported only in the JSON formats, which keep
 everything; sh and the scheduler formats name it and its errors and write

@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from procreg_tui.export._engine import EngineDocument, EngineExport
     from procreg_tui.export._errors import ExportError
-    from procreg_tui.export._files import make_folders, remove_folders, write_atomically
+    from procreg_tui.export._files import (
+        make_folders,
+        remove_folders,
+        write_all_atomically,
+        write_atomically,
+    )
     from procreg_tui.export._format import ExportFormat
     from procreg_tui.export._formats import export_text
     from procreg_tui.export._json import dumps_line, dumps_pretty, json_safe
@@ -34,6 +39,7 @@ _MODULES = {
     "json_safe": "_json",
     "make_folders": "_files",
     "remove_folders": "_files",
+    "write_all_atomically": "_files",
     "write_atomically": "_files",
 }
 
@@ -50,6 +56,7 @@ __all__ = [
     "json_safe",
     "make_folders",
     "remove_folders",
+    "write_all_atomically",
     "write_atomically",
 ]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from procreg_tui.definition.label import definition_label
 from procreg_tui.export._errors import ExportError
-from procreg_tui.export._files import fitted_name, write_atomically
+from procreg_tui.export._files import fitted_name, write_all_atomically
 from procreg_tui.export._json import json_safe
 from procreg_tui.registry import Record
 from procreg_tui.resolve import (
@@ -226,20 +226,22 @@ class EngineExport:
     def write(self, folder: Path) -> list[Path]:
         """Write each document to its own file in ``folder``; return the paths.
 
-        Each file is written atomically (see :func:`write_atomically`).
+        The files are written all or none (see :func:`write_all_atomically`):
+        when one cannot be written, no new file stays and the files that were
+        there are left as they were.
 
         Raises:
-            ExportError: ``folder`` is not a folder that can be written.
+            ExportError: ``folder`` is not a folder that can be written, or a
+                file cannot be written there.
         """
         if not folder.is_dir():
             raise ExportError(f"cannot write into {folder}: it is not a folder")
 
-        paths = []
-        for document in self.documents:
-            path = folder / document.file_name
-            write_atomically(path, document.text)
-            paths.append(path)
-        return paths
+        files = [
+            (folder / document.file_name, document.text) for document in self.documents
+        ]
+        write_all_atomically(files)
+        return [path for path, _ in files]
 
 
 Renderer = Callable[[Job, Notes], str]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
+import shutil
 import stat
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from procreg_tui.export._errors import ExportError
@@ -67,6 +70,98 @@ def write_atomically(path: Path, text: str) -> None:
         return
 
     target = Path(os.path.realpath(path))
+    temporary = _prepare(path, target, text)
+    try:
+        os.replace(temporary, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise ExportError(f"cannot write {path}: {error.strerror}") from error
+
+
+def write_all_atomically(files: Sequence[tuple[Path, str]]) -> None:
+    """Write each text to its path, as :func:`write_atomically` does, all or none.
+
+    Every text first goes to a new file beside its path, flushed to disk; only
+    when all are there is each renamed over its path. If any cannot be
+    written, or a rename fails, no new file stays and every file that was
+    there before is put back with its content and permissions (the very same
+    file, where the file system has hard links). A device or a named pipe at
+    a path is written to last, as it is; what it has read is not taken back.
+
+    Raises:
+        ExportError: a file cannot be written, a path is a folder, or two
+            paths are the same; the message names the path. Everything is
+            then left as it was.
+    """
+    paths = [path for path, _ in files]
+    for index, path in enumerate(paths):
+        if path in paths[:index]:
+            raise ExportError(f"cannot write {path} twice in one export")
+
+    through: list[tuple[Path, str]] = []
+    prepared: list[tuple[Path, Path, Path]] = []
+    try:
+        for path, text in files:
+            try:
+                status = path.stat()
+            except OSError:
+                status = None
+            if status is not None and stat.S_ISDIR(status.st_mode):
+                raise ExportError(f"cannot write {path}: it is a folder")
+            if status is not None and not stat.S_ISREG(status.st_mode):
+                through.append((path, text))
+                continue
+            target = Path(os.path.realpath(path))
+            prepared.append((path, target, _prepare(path, target, text)))
+    except BaseException:
+        for _, _, temporary in prepared:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+        raise
+
+    done: list[tuple[Path, Path | None]] = []
+    """Each file renamed into place and the file it replaced, kept aside."""
+    try:
+        for path, target, temporary in prepared:
+            try:
+                backup = _backup(target) if target.exists() else None
+            except OSError as error:
+                raise ExportError(f"cannot write {path}: {error.strerror}") from error
+            try:
+                os.replace(temporary, target)
+            except BaseException as error:
+                if backup is not None:
+                    with contextlib.suppress(OSError):
+                        backup.unlink()
+                if isinstance(error, OSError):
+                    message = f"cannot write {path}: {error.strerror}"
+                    raise ExportError(message) from error
+                raise
+            done.append((target, backup))
+        for path, text in through:
+            _write_through(path, text)
+    except BaseException:
+        _undo(done)
+        for _, _, temporary in prepared:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+        raise
+    for _, backup in done:
+        if backup is not None:
+            with contextlib.suppress(OSError):
+                backup.unlink()
+
+
+def _prepare(path: Path, target: Path, text: str) -> Path:
+    """Write ``text`` to a new file beside ``target``, flushed; return its path.
+
+    It gets the permissions of the file at ``target``, else those the umask
+    allows.
+
+    Raises:
+        ExportError: the file cannot be written; the message names ``path``.
+    """
     mode = _mode_for(target)
     try:
         descriptor, name = tempfile.mkstemp(
@@ -82,11 +177,53 @@ def write_atomically(path: Path, text: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except OSError as error:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             temporary.unlink()
-        raise ExportError(f"cannot write {path}: {error.strerror}") from error
+        if isinstance(error, OSError):
+            raise ExportError(f"cannot write {path}: {error.strerror}") from error
+        raise
+    return temporary
+
+
+def _backup(target: Path) -> Path:
+    """Keep the file at ``target`` under a new name beside it; return that name.
+
+    The new name is a second link to the same file, or where the file system
+    has no links, a copy with the same permissions.
+
+    Raises:
+        OSError: the file cannot be kept.
+    """
+    prefix = _temporary_prefix(target.name)
+    for _ in range(100):
+        backup = target.with_name(f"{prefix}{secrets.token_hex(4)}.old")
+        try:
+            os.link(target, backup)
+        except FileExistsError:
+            continue
+        except OSError:
+            break
+        return backup
+    descriptor, name = tempfile.mkstemp(prefix=prefix, suffix=".old", dir=target.parent)
+    os.close(descriptor)
+    try:
+        shutil.copy2(target, name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return Path(name)
+
+
+def _undo(done: Sequence[tuple[Path, Path | None]]) -> None:
+    """Put back each file a new one replaced; remove the new ones that replaced none."""
+    for target, backup in reversed(done):
+        with contextlib.suppress(OSError):
+            if backup is None:
+                target.unlink()
+            else:
+                os.replace(backup, target)
 
 
 def _temporary_prefix(name: str) -> str:

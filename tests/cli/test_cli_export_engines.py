@@ -350,9 +350,32 @@ def test_folders_made_are_removed_when_writing_fails(
     assert (result.status, result.stdout) == (1, "")
     assert result.stderr == (
         f"procreg: cannot write {folder / '5-tr-strip-x.cwl'}: No space left on"
-        " device\n"
+        " device; nothing was written\n"
     )
     assert list((tmp_path / "kept").iterdir()) == []
+
+
+def test_a_folder_export_is_written_all_or_none(
+    procreg: Procreg, seeded: Path, tmp_path: Path
+) -> None:
+    """The third file cannot be written: the first is not made, the second is kept."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "5-tr-strip-x.cwl").write_text("kept\n")
+    (folder / "6-wc-input-argument.cwl").symlink_to(tmp_path / "gone" / "6.cwl")
+
+    result = procreg("export", "4", "5", "6", "--format", "cwl", "-o", f"{folder}/")
+
+    assert (result.status, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"procreg: cannot write {folder / '6-wc-input-argument.cwl'}: No such file"
+        " or directory; nothing was written\n"
+    )
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "5-tr-strip-x.cwl",
+        "6-wc-input-argument.cwl",
+    ]
+    assert (folder / "5-tr-strip-x.cwl").read_text() == "kept\n"
 
 
 @pytest.mark.parametrize("export_format", ENGINES + STREAMS)

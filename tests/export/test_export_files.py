@@ -7,6 +7,7 @@ import os
 import stat
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from engine_cases import store
@@ -18,6 +19,7 @@ from procreg_tui.export import (
     json_safe,
     make_folders,
     remove_folders,
+    write_all_atomically,
     write_atomically,
 )
 from procreg_tui.export._files import fitted_name
@@ -254,3 +256,99 @@ def test_a_long_label_gives_names_that_fit_and_differ(
     ]
     assert [len(path.name.encode()) for path in paths] == [255, 255]
     assert sorted(folder.iterdir()) == paths
+
+
+def names(folder: Path) -> list[str]:
+    """Return the names in ``folder``, sorted."""
+    return sorted(path.name for path in folder.iterdir())
+
+
+def test_write_all_writes_every_file(tmp_path: Path) -> None:
+    """A new file and one replaced, which keeps its permissions; nothing else."""
+    (tmp_path / "b").write_text("old\n")
+    (tmp_path / "b").chmod(0o640)
+
+    write_all_atomically([(tmp_path / "a", "new a\n"), (tmp_path / "b", "new b\n")])
+
+    assert names(tmp_path) == ["a", "b"]
+    assert (tmp_path / "a").read_text() == "new a\n"
+    assert (tmp_path / "b").read_text() == "new b\n"
+    assert stat.S_IMODE((tmp_path / "b").stat().st_mode) == 0o640
+
+
+def test_a_file_that_cannot_be_written_leaves_everything_as_it_was(
+    tmp_path: Path,
+) -> None:
+    """The last file's folder is missing: the others are not written either."""
+    (tmp_path / "b").write_text("old\n")
+    (tmp_path / "c").symlink_to(tmp_path / "missing" / "c")
+    files = [(tmp_path / name, f"new {name}\n") for name in "abc"]
+
+    with pytest.raises(ExportError) as refused:
+        write_all_atomically(files)
+
+    assert str(refused.value) == (
+        f"cannot write {tmp_path / 'c'}: No such file or directory"
+    )
+    assert names(tmp_path) == ["b", "c"]
+    assert (tmp_path / "b").read_text() == "old\n"
+
+
+def test_a_folder_in_the_way_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    """A folder where the second file goes: the first is not written."""
+    (tmp_path / "b").mkdir()
+
+    with pytest.raises(ExportError) as refused:
+        write_all_atomically([(tmp_path / "a", "a\n"), (tmp_path / "b", "b\n")])
+
+    assert str(refused.value) == f"cannot write {tmp_path / 'b'}: it is a folder"
+    assert names(tmp_path) == ["b"]
+
+
+def test_one_path_given_twice_is_refused(tmp_path: Path) -> None:
+    """The second text would replace the first: neither is written."""
+    path = tmp_path / "a"
+
+    with pytest.raises(ExportError) as refused:
+        write_all_atomically([(path, "1\n"), (path, "2\n")])
+
+    assert str(refused.value) == f"cannot write {path} twice in one export"
+    assert names(tmp_path) == []
+
+
+@pytest.mark.parametrize("links", [True, False])
+def test_a_rename_that_fails_puts_back_the_files_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: bool
+) -> None:
+    """The third rename fails: the first file is the same file again, the new
+    one is removed; without links, a copy puts back content and permissions."""
+    (tmp_path / "a").write_text("old a\n")
+    (tmp_path / "a").chmod(0o600)
+    (tmp_path / "c").write_text("old c\n")
+    inode = (tmp_path / "a").stat().st_ino
+    replace = os.replace
+
+    def failing_replace(source: Any, target: Any) -> None:
+        if Path(target).name == "c" and Path(source).suffix == ".tmp":
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        replace(source, target)
+
+    def no_link(source: Any, target: Any) -> None:
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    if not links:
+        monkeypatch.setattr(os, "link", no_link)
+    files = [(tmp_path / name, f"new {name}\n") for name in "abc"]
+
+    with pytest.raises(ExportError) as refused:
+        write_all_atomically(files)
+
+    assert str(refused.value) == f"cannot write {tmp_path / 'c'}: Input/output error"
+    assert names(tmp_path) == ["a", "c"]
+    assert (tmp_path / "a").read_text() == "old a\n"
+    assert (tmp_path / "c").read_text() == "old c\n"
+    assert stat.S_IMODE((tmp_path / "a").stat().st_mode) == 0o600
+    assert ((tmp_path / "a").stat().st_ino == inode) is links
