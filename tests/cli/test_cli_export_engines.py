@@ -443,7 +443,7 @@ def test_help_lists_every_format_and_examples(procreg: Procreg) -> None:
     assert f"formats (--format):\n{formats}\nexamples:\n" in result.stdout
     assert "  procreg export 1 --format slurm > job.sbatch\n" in result.stdout
     assert "  procreg export --format cwl -o tools/\n" in result.stdout
-    assert "the others get\nsample values (/tmp/procreg/input" in result.stdout
+    assert "the others get sample values (/tmp/procreg/input" in result.stdout
 
 
 INVALID = [
