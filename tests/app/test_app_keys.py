@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from app_helpers import list_labels, settle, until_loaded
+from textual import events
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from procreg_tui.app import create_app
@@ -172,3 +176,38 @@ async def test_typing_in_a_binding_stays_there_when_the_variables_change(
         assert (field.name, field.value) == ("who", "mecd")
         assert app.last_copy is None
         assert app.screen is app.screen_stack[0]
+
+
+async def _arrive_together(pilot: Pilot[int], keys: str) -> None:
+    """Hand the app ``keys`` in one go, as a terminal read over SSH does:
+    each key is queued before the one before it has been handled."""
+    named = {"\x7f": "backspace", "\x1b[D": "left"}
+    for key in re.findall(r"\x1b\[D|.", keys):
+        name = named.get(key, key)
+        pilot.app.post_message(events.Key(name, key if len(key) == 1 else None))
+    for _ in range(5):
+        await pilot.pause()
+
+
+async def test_keys_that_arrive_together_apply_in_order(registry: Registry) -> None:
+    """A Backspace or an arrow key among letters read in one go edits where it
+    was typed: the letter after it is not lost, in the filter or the editor."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("slash")
+        filter_input = app.query_one("#filter", Input)
+
+        await _arrive_together(pilot, "sortx\x7f-l\x1b[Di")
+        typed_in_filter = filter_input.value
+
+        await pilot.press("escape", "escape")
+        editor = app.query_one(DefinitionEditor)
+        await pilot.press("enter")
+        assert editor.has_focus
+        editor.move_cursor((0, 0))
+        await _arrive_together(pilot, "z\x7fw")
+        first_line = editor.document.get_line(0)
+
+    assert typed_in_filter == "sort-il"
+    assert first_line == "w{"
