@@ -114,11 +114,33 @@ class DefinitionEditor(MaskedTextArea):
         self._marks: dict[int, Severity] = {}
 
     def load_text(self, text: str) -> None:
-        """Replace the text; a very large one is shown without highlighting."""
-        language = "json" if len(text) <= HIGHLIGHT_LIMIT else None
+        """Replace the text; a very large one is shown plainer, to stay quick.
+
+        Highlighting, wrapping long lines and finding the bracket that matches
+        the one under the cursor each go through the whole text, in Python: a
+        text over ``HIGHLIGHT_LIMIT`` goes without them (long lines scroll
+        sideways instead).
+        """
+        small = len(text) <= HIGHLIGHT_LIMIT
+        language = "json" if small else None
         if self.language != language:
             self.language = language
+        self.match_cursor_bracket = small
+        if self.soft_wrap != small:
+            self.soft_wrap = small
         super().load_text(text)
+
+    def find_matching_bracket(
+        self, bracket: str, search_from: tuple[int, int]
+    ) -> tuple[int, int] | None:
+        """Find the bracket matching the one under the cursor, unless turned off.
+
+        TextArea searches at every cursor move even when it shows no match,
+        one character at a time: seconds for a text of megabytes.
+        """
+        if not self.match_cursor_bracket:
+            return None
+        return super().find_matching_bracket(bracket, search_from)
 
     def entering(self, text: str) -> str:
         """Return ``text`` with line ends as ``\\n`` and controls as JSON escapes."""

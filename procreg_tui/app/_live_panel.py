@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from procreg_tui.app._analysis import Analysis
+from procreg_tui.app._glyphs import glyphs
 from procreg_tui.app._literal import LiteralInput
 from procreg_tui.app._text import as_text, mask_secrets, visible
 from procreg_tui.definition import Problem, Severity
@@ -32,6 +33,27 @@ _SEVERITY_WORD = {
     Severity.WARNING: "warn",
     Severity.INFO: "info",
 }
+
+
+SHOWN_LIMIT = 20_000
+"""The most characters of a command line the panel draws; c copies them all."""
+
+
+def _shown_line(line: str, style: str) -> Text:
+    """Return ``line`` drawn in ``style``, cut after ``SHOWN_LIMIT`` characters.
+
+    An argument of megabytes would wrap to tens of thousands of rows, each
+    drawn again at every change: nobody reads that, and the app would stall.
+    """
+    if len(line) <= SHOWN_LIMIT:
+        return as_text(line, style, keep_newlines=True)
+    shown = as_text(line[:SHOWN_LIMIT], style, keep_newlines=True)
+    rest = len(line) - SHOWN_LIMIT
+    shown.append(
+        f"{glyphs().more}\n{rest:,} more characters not shown here",
+        "dim",
+    )
+    return shown
 
 
 def _problem_prompt(problem: Problem, position: tuple[int, int] | None) -> Text:
@@ -270,11 +292,11 @@ class LivePanel(VerticalScroll):
             # not as something to run.
             line = mask_secrets(analysis.command_line, secrets)
             shown = Text("Not runnable until the errors are fixed:\n", "red")
-            shown.append_text(as_text(line, "dim", keep_newlines=True))
+            shown.append_text(_shown_line(line, "dim"))
             command.update(shown)
         elif analysis.command_line is not None:
             line = mask_secrets(analysis.command_line, secrets)
-            command.update(as_text(line, "bold", keep_newlines=True))
+            command.update(_shown_line(line, "bold"))
         elif analysis.failure is not None:
             command.update(as_text(f"Cannot resolve: {analysis.failure}", "red"))
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyperclip
 import pytest
 from app_helpers import (
     footer_keys,
@@ -21,7 +22,8 @@ from procreg_tui.app import create_app
 from procreg_tui.app._definition_list import DefinitionList
 from procreg_tui.app._dialogs import ConflictScreen
 from procreg_tui.app._editor import DefinitionEditor
-from procreg_tui.app._live_panel import LivePanel, WiringView
+from procreg_tui.app._glyphs import glyphs
+from procreg_tui.app._live_panel import SHOWN_LIMIT, LivePanel, WiringView
 from procreg_tui.app._text import MASK
 from procreg_tui.registry import Registry
 
@@ -523,3 +525,44 @@ async def test_the_next_definition_shows_its_command_line_first(
         assert highlighted.id == 2
         assert panel.scroll_y == 0
         assert panel.command_line_region.height > 0
+
+
+async def test_a_definition_of_a_large_size_is_shown_plainly_and_copied_whole(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An argument of 600 kB: the editor shows it unwrapped, without highlighting
+    or bracket matching (each would go through all of it at every change);
+    the panel draws the start of the command line and says how much is left;
+    c copies all of it."""
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    monkeypatch.setattr(pyperclip, "paste", lambda: copied[-1] if copied else "")
+    argument = "x" * 600_000
+    registry.create({"exec": "/bin/echo", "argv": [argument]})
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        editor = app.query_one(DefinitionEditor)
+        state = (
+            editor.language,
+            editor.soft_wrap,
+            editor.match_cursor_bracket,
+            editor.find_matching_bracket("{", (0, 0)),
+        )
+        shown = app.query_one(LivePanel).command_line_text
+        await pilot.press("c")
+        for _ in range(200):
+            if copied:
+                break
+            await pilot.pause(0.02)
+
+    assert state == (None, False, False, None)
+    assert shown == (
+        "/bin/echo "
+        + argument[: SHOWN_LIMIT - len("/bin/echo ")]
+        + f"{glyphs().more}\n{600_010 - SHOWN_LIMIT:,} more characters not "
+        "shown here"
+    )
+    assert copied == [f"/bin/echo {argument}"]
