@@ -1,9 +1,13 @@
-"""The modal dialogs: confirmations, templates, conflicts, help and text to copy."""
+"""The modal dialogs: confirmations, templates, conflicts, help and text to copy.
+
+Each dialog lays out a footer of its own: the main screen's footer would name
+keys that do nothing while the dialog is open.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -12,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, OptionList, Static
+from textual.widgets import Button, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from procreg_tui.app._glyphs import glyphs
@@ -21,20 +25,39 @@ from procreg_tui.app._masking import MaskedTextArea
 from procreg_tui.app._templates import TEMPLATES, Template
 from procreg_tui.app._text import as_content
 
+ResultType = TypeVar("ResultType")
 
-class ConfirmScreen(ModalScreen[bool]):
+DIALOG_KEYS_HEIGHT = 20
+"""From this height on, a dialog names its keys in a footer. Shorter, the
+footer's row goes to the dialog: its buttons and hints name the keys too."""
+
+
+class Dialog(ModalScreen[ResultType]):
+    """A modal dialog whose footer names its own keys."""
+
+    # Textual declares the breakpoints without ClassVar, so mypy refuses one here.
+    VERTICAL_BREAKPOINTS = [  # noqa: RUF012
+        (0, "-short"),
+        (DIALOG_KEYS_HEIGHT, "-tall"),
+    ]
+
+
+class ConfirmScreen(Dialog[bool]):
     """Asks a yes/no question; dismisses with the answer."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "answer(False)", "No"),
-        Binding("y", "answer(True)", "Yes"),
-    ]
+    AUTO_FOCUS = "#no"
+    """The safe answer has the keyboard."""
 
     def __init__(self, title: str, question: Content | Text, yes: str = "Yes") -> None:
         super().__init__(classes="dialog-screen")
         self._title = title
         self._question = question
         self._yes = yes
+        # The footer names the answers as the buttons do, so the keys are
+        # bound here, where the name of the yes is known.
+        self._bindings.bind("y", "answer(True)", yes)
+        self._bindings.bind("n", "answer(False)", "Cancel")
+        self._bindings.bind("escape", "answer(False)", "Cancel", show=False)
 
     def compose(self) -> ComposeResult:
         """Lay out the question and the two buttons."""
@@ -44,10 +67,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self._yes} (y)", variant="error", id="yes")
                 yield Button("Cancel (n)", id="no")
-
-    def on_mount(self) -> None:
-        """Focus the safe answer."""
-        self.query_one("#no", Button).focus()
+        yield Footer()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -59,7 +79,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class TemplateScreen(ModalScreen[Template | None]):
+class TemplateScreen(Dialog[Template | None]):
     """Offers the templates a new definition can start from."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
@@ -77,6 +97,7 @@ class TemplateScreen(ModalScreen[Template | None]):
                 id="templates",
             )
             yield Label("Enter picks, Escape cancels.", classes="dialog-hint")
+        yield Footer()
 
     @on(OptionList.OptionSelected, "#templates")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -92,13 +113,15 @@ class TemplateScreen(ModalScreen[Template | None]):
 Resolution = Literal["mine", "theirs"]
 
 
-class ConflictScreen(ModalScreen[Resolution | None]):
+class ConflictScreen(Dialog[Resolution | None]):
     """Shows both versions of a definition changed elsewhere; the user picks one."""
 
+    AUTO_FOCUS = "#mine"
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "choose(None)", "Cancel"),
         Binding("m", "choose('mine')", "Keep mine"),
         Binding("t", "choose('theirs')", "Take theirs"),
+        Binding("escape", "choose(None)", "Cancel"),
     ]
 
     def __init__(
@@ -140,13 +163,13 @@ class ConflictScreen(ModalScreen[Resolution | None]):
                 yield Button("Keep mine (m)", variant="warning", id="mine-button")
                 yield Button("Take theirs (t)", variant="primary", id="theirs-button")
                 yield Button("Cancel", id="cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         """Mask secret-looking values as the editor does; scroll both versions
         to where they first differ, once laid out."""
         for area in self.query(MaskedTextArea):
             area.mask(self._secrets, masking=self._masking)
-        self.query_one("#mine", MaskedTextArea).focus()
         self.call_after_refresh(self._show_difference)
 
     def _show_difference(self) -> None:
@@ -178,8 +201,10 @@ def _first_difference(mine: str, theirs: str) -> int:
     )
 
 
-class TextScreen(ModalScreen[None]):
+class TextScreen(Dialog[None]):
     """Shows a text the user can select and copy by hand, with why it is shown."""
+
+    AUTO_FOCUS = "#text"
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
 
@@ -201,10 +226,7 @@ class TextScreen(ModalScreen[None]):
             )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="close")
-
-    def on_mount(self) -> None:
-        """Put the text under the keyboard."""
-        self.query_one("#text", LiteralTextArea).focus()
+        yield Footer()
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
@@ -212,8 +234,11 @@ class TextScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Lists every key binding of the app."""
+
+    AUTO_FOCUS = "#help-scroll"
+    """The arrows scroll the list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close"),
@@ -240,6 +265,7 @@ class HelpScreen(ModalScreen[None]):
                                 description, classes="help-description", markup=False
                             )
             yield Label("Escape or ? closes.", classes="dialog-hint")
+        yield Footer()
 
     @property
     def rows(self) -> list[tuple[str, str]]:
@@ -249,10 +275,6 @@ class HelpScreen(ModalScreen[None]):
             for label in self.query(".help-rows Label").results(Label)
         ]
         return list(zip(cells[::2], cells[1::2], strict=True))
-
-    def on_mount(self) -> None:
-        """Let the arrows scroll the list."""
-        self.query_one("#help-scroll", VerticalScroll).focus()
 
     def action_close(self) -> None:
         """Close the help."""

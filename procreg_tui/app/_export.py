@@ -18,10 +18,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
-from procreg_tui.app._dialogs import ConfirmScreen
+from procreg_tui.app._dialogs import ConfirmScreen, Dialog
 from procreg_tui.app._glyphs import glyphs
 from procreg_tui.app._literal import LiteralInput, LiteralTextArea
 from procreg_tui.app._text import as_content, mask_secrets
@@ -83,7 +82,7 @@ def export_definition(
     return Exported(export_format, text, (), f"{record.id}-{slug}.{export_format}")
 
 
-class ExportScreen(ModalScreen[Path | None]):
+class ExportScreen(Dialog[Path | None]):
     """Shows an export and saves it to a file; dismisses with the file written.
 
     The file is written atomically; an existing one is replaced only after a
@@ -91,6 +90,8 @@ class ExportScreen(ModalScreen[Path | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+    AUTO_FOCUS = "#export-path"
+    """The keyboard starts in the path field, where Enter saves."""
 
     def __init__(
         self,
@@ -141,6 +142,7 @@ class ExportScreen(ModalScreen[Path | None]):
             # A long folder or message scrolls rather than take the text's rows.
             with VerticalScroll(id="export-status-scroll", can_focus=False):
                 yield Static(self._hint(), id="export-status", classes="dialog-hint")
+        yield Footer()
 
     def _hint(self) -> Content:
         """Return what the keys do, and where a relative path goes."""
@@ -148,10 +150,6 @@ class ExportScreen(ModalScreen[Path | None]):
             f"In {self._folder} unless the path says otherwise. Enter saves; "
             "Tab reaches the text (select with shift+arrows); Escape closes."
         )
-
-    def on_mount(self) -> None:
-        """Put the keyboard in the path field, where Enter saves."""
-        self.query_one("#export-path", Input).focus()
 
     @property
     def target(self) -> Path | None:

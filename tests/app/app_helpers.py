@@ -56,7 +56,7 @@ async def settle(pilot: Pilot[int]) -> ProcregApp:
 
 def footer_keys(app: ProcregApp) -> list[tuple[str, str]]:
     """Return the keys the footer shows, with their descriptions."""
-    return [(key.key_display, key.description) for key in app.query(FooterKey)]
+    return [(key.key_display, key.description) for key in app.screen.query(FooterKey)]
 
 
 def text_area_lines(area: TextArea) -> list[str]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from app_helpers import list_labels, settle, until_loaded
+from app_helpers import footer_keys, list_labels, screen_text, settle, until_loaded
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Button, Footer, Input
 
 from procreg_tui.app import create_app
 from procreg_tui.app._definition_list import DefinitionList
-from procreg_tui.app._dialogs import HelpScreen, TemplateScreen
+from procreg_tui.app._dialogs import HelpScreen, TemplateScreen, TextScreen
 from procreg_tui.app._editor import DefinitionEditor
 from procreg_tui.registry import Registry
 
@@ -211,3 +211,66 @@ async def test_keys_that_arrive_together_apply_in_order(registry: Registry) -> N
 
     assert typed_in_filter == "sort-il"
     assert first_line == "w{"
+
+
+async def _open_dialog(pilot: Pilot[int], registry: Registry, name: str) -> None:
+    """Open the dialog called ``name`` by its key (the copy dialog, which
+    needs a clipboard out of reach, as the app opens it)."""
+    app = pilot.app
+    if name == "confirm":
+        await pilot.press("d")
+    elif name == "template":
+        await pilot.press("n")
+    elif name == "help":
+        await pilot.press("question_mark")
+    elif name == "conflict":
+        editor = app.query_one(DefinitionEditor)
+        editor.text = editor.text.replace('"timeout": 600', '"timeout": 700')
+        await pilot.pause()
+        with Registry.open(registry.path) as other:
+            changed = dict(other.get(1).definition, timeout=800)
+            other.update(1, changed, base_revision=1)
+        await pilot.press("ctrl+s")
+    elif name == "text":
+        app.push_screen(TextScreen("Command line", "Copy it by hand.", "echo hi"))
+    else:
+        await app.run_action("export('slurm')")
+    for _ in range(200):
+        if len(app.screen_stack) > 1 and footer_keys(app):
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize(
+    ("dialog", "keys"),
+    [
+        ("confirm", [("y", "Delete"), ("n", "Cancel")]),
+        ("template", [("esc", "Cancel")]),
+        ("help", [("esc", "Close")]),
+        ("conflict", [("m", "Keep mine"), ("t", "Take theirs"), ("esc", "Cancel")]),
+        ("text", [("esc", "Close")]),
+        ("export", [("esc", "Close")]),
+    ],
+)
+async def test_a_dialog_shows_its_own_keys_in_the_footer(
+    registry: Registry, dialog: str, keys: list[tuple[str, str]]
+) -> None:
+    """The bottom row names the keys of the open dialog, not those of the main
+    screen, and the dialog's buttons stay above it."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await _open_dialog(pilot, registry, dialog)
+        screen = app.screen
+        assert screen is not app.screen_stack[0]
+
+        assert footer_keys(app) == keys
+        bottom = screen_text(app).splitlines()[-1]
+        assert bottom.split() == [
+            word for key in keys for word in " ".join(key).split()
+        ]
+        footer = screen.query_one(Footer).region
+        assert footer.y == 23
+        for button in screen.query(Button):
+            assert button.region.bottom <= footer.y
