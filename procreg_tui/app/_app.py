@@ -99,6 +99,21 @@ OFFLINE_REFUSAL = (
     "again. Unsaved edits are kept."
 )
 
+ON_THE_SELECTION = {
+    "save": "save",
+    "copy": "copy",
+    "external_edit": "edit",
+    "duplicate": "duplicate",
+    "delete": "delete",
+    "revert": "revert",
+    "problems": "check",
+    "bindings": "fill in",
+    "wiring": "show",
+    "export": "export",
+}
+"""Actions on the definition selected in the list, with what each would do:
+with none selected, they say so instead of doing nothing unseen."""
+
 WHEN_TOO_SMALL = frozenset({"quit", "help", "help_quit"})
 """The only actions that run while the terminal is too small to show the app."""
 
@@ -1015,8 +1030,23 @@ class ProcregApp(App[int]):
         if target is self and self._off(name):
             self.notify(OFFLINE_REFUSAL, title="Offline", severity="warning")
             return True
+        if target is self and name in ON_THE_SELECTION and self._current is None:
+            self._nothing_selected(ON_THE_SELECTION[name])
+            return True
 
         return await super().run_action(action, default_namespace, namespaces)
+
+    def _nothing_selected(self, verb: str) -> None:
+        """Say that there is no definition to ``verb``, and why."""
+        if not self._loaded:
+            reason = "the registry is still loading"
+        elif not self._entries:
+            reason = "the list is empty"
+        elif not self._list.rows:
+            reason = "no definition matches the filter"
+        else:
+            reason = "no definition is selected"
+        self.notify(f"Nothing to {verb}: {reason}.", severity="warning")
 
     def _write(
         self,
@@ -1379,6 +1409,7 @@ class ProcregApp(App[int]):
         """Move the highlighted definition to the trash, after a confirm."""
         entry = self._list.highlighted
         if entry is None:
+            self._nothing_selected("delete")
             return
         question = Content(f"Move definition {entry.id} ") + as_content(
             quoted(entry.label)

@@ -899,3 +899,68 @@ async def test_reverting_a_definition_deleted_elsewhere_drops_its_row(
             "wc-input-argument",
         ]
         assert app.current_id in {1, 3}
+
+
+async def test_list_actions_on_an_empty_registry_say_there_is_nothing(
+    tmp_path: Path,
+) -> None:
+    """With no definition in the registry, the keys and commands that work on
+    the selected definition say why nothing happens instead of doing nothing
+    unseen."""
+    app = create_app(Registry.open(tmp_path / "registry.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        app.clear_notifications()
+
+        said = []
+        for key in ("d", "ctrl+s", "c", "e", "y", "ctrl+r", "p", "b", "w"):
+            await pilot.press(key)
+            await pilot.pause()
+            said.append(list(app._notifications)[-1].message)
+        await app.run_action("export('slurm')")
+        await pilot.pause()
+        said.append(list(app._notifications)[-1].message)
+
+        assert app.screen is app.screen_stack[0]
+        assert said == [
+            "Nothing to delete: the list is empty.",
+            "Nothing to save: the list is empty.",
+            "Nothing to copy: the list is empty.",
+            "Nothing to edit: the list is empty.",
+            "Nothing to duplicate: the list is empty.",
+            "Nothing to revert: the list is empty.",
+            "Nothing to check: the list is empty.",
+            "Nothing to fill in: the list is empty.",
+            "Nothing to show: the list is empty.",
+            "Nothing to export: the list is empty.",
+        ]
+
+
+async def test_list_actions_with_no_row_matching_the_filter_say_so(
+    registry: Registry,
+) -> None:
+    """A filter that matches nothing leaves no definition to act on: ctrl+s
+    and the commands say so, naming the filter."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("slash", *"zzzz")
+        await settle(pilot)
+        assert app.current_id is None
+        app.clear_notifications()
+
+        await pilot.press("ctrl+s")
+        said = [list(app._notifications)[-1].message]
+        for action in ("delete", "copy"):
+            await app.run_action(action)
+            await pilot.pause()
+            said.append(list(app._notifications)[-1].message)
+
+        assert said == [
+            "Nothing to save: no definition matches the filter.",
+            "Nothing to delete: no definition matches the filter.",
+            "Nothing to copy: no definition matches the filter.",
+        ]
+        assert [(r.id, r.revision) for r in registry.records()] == [
+            (number, 1) for number in range(1, 7)
+        ]
