@@ -173,10 +173,12 @@ class ConflictScreen(Dialog[Resolution | None]):
         self.call_after_refresh(self._show_difference)
 
     def _show_difference(self) -> None:
-        """Put both cursors on the first line that differs, in view."""
+        """Put both cursors on the first line that differs, and that line at
+        the top of both versions, as the message says (as far as they scroll)."""
         for area in self.query(LiteralTextArea):
             area.cursor_location = (self._differs, 0)
-            area.scroll_cursor_visible(center=True, animate=False)
+            top = area.wrapped_document.location_to_offset((self._differs, 0)).y
+            area.scroll_to(y=top, animate=False, immediate=True)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

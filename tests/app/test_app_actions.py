@@ -134,6 +134,31 @@ async def test_conflict_keep_mine(registry: Registry) -> None:
         assert stored.revision == 3
 
 
+async def test_conflict_shows_both_versions_from_the_line_it_names(
+    registry: Registry,
+) -> None:
+    """The conflict dialog says from which line both versions are shown, and
+    both panes start at that line: the first that differs."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await _save_over_a_change_elsewhere(pilot, registry)
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen)
+
+        message = str(app.screen.query_one("#conflict-message Static", Static).content)
+        assert message.endswith("Both are shown from line 13, where they first differ.")
+        mine, theirs = app.screen.query(TextArea).results(TextArea)
+        assert text_area_lines(mine)[:2] == [
+            '  "timeout": 700,',
+            '  "input_adapter": {',
+        ]
+        assert text_area_lines(theirs)[:2] == [
+            '  "timeout": 800,',
+            '  "input_adapter": {',
+        ]
+
+
 async def test_conflict_at_the_smallest_size_shows_both_versions(
     registry: Registry,
 ) -> None:
