@@ -79,6 +79,11 @@ MIN_HEIGHT = 15
 """Shorter terminals get a request to enlarge instead of a broken screen."""
 WIDE = 120
 """From this width on, the editor and the live panel stand side by side."""
+ROOMY_FOOTER = 80
+"""Narrower, the footer draws its keys closer together."""
+PALETTE_KEY = 70
+"""Narrower, the footer leaves out the command palette's key (? lists it), so
+that the other keys are not cut."""
 
 ANALYSE_DELAY = 0.15
 """Seconds of quiet typing before the editor's text is checked again."""
@@ -206,6 +211,7 @@ class ProcregApp(App[int]):
         self._status = Label(f"Loading the registry{more}", id="list-status")
         self._editor = DefinitionEditor(id="editor")
         self._live_panel = LivePanel(id="live")
+        self._footer = Footer()
 
     # -- layout ------------------------------------------------------------------
 
@@ -230,7 +236,7 @@ class ProcregApp(App[int]):
             "Please enlarge the terminal.",
             id="too-small",
         )
-        yield Footer()
+        yield self._footer
 
     def on_mount(self) -> None:
         """Show the first screen, then read the registry in the background."""
@@ -360,9 +366,22 @@ class ProcregApp(App[int]):
                 self._unnotify(note, refresh=refresh)
                 total -= rows[note.identity]
 
-    def on_resize(self) -> None:
-        """Fit the notifications to the new layout once it is drawn."""
+    def on_resize(self, event: events.Resize) -> None:
+        """Fit the footer to the new width, and the notifications to the new
+        layout once it is drawn."""
+        self._fit_footer(event.size.width)
         self.call_after_refresh(self._fit_toasts)
+
+    def _fit_footer(self, width: int) -> None:
+        """Draw the footer's keys closer together when narrow, and without the
+        command palette's key when narrower still, so that no key is cut."""
+        footer = self._footer
+        footer.compact = width < ROOMY_FOOTER
+        palette_key = width >= PALETTE_KEY
+        if footer.show_command_palette != palette_key:
+            footer.show_command_palette = palette_key
+            # The footer lays out its keys again only when told.
+            footer.refresh(recompose=True)
 
     # -- state the tests and the benchmark read -----------------------------------
 

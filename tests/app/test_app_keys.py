@@ -274,3 +274,31 @@ async def test_a_dialog_shows_its_own_keys_in_the_footer(
         assert footer.y == 23
         for button in screen.query(Button):
             assert button.region.bottom <= footer.y
+
+
+@pytest.mark.parametrize(
+    ("width", "footer"),
+    [
+        (60, "? Help / Filter n New ^s Save c Copy d Delete q Quit"),
+        (70, "? Help / Filter n New ^s Save c Copy d Delete q Quit     ▏^p Commands"),
+        (
+            80,
+            " ? Help  / Filter  n New  ^s Save  c Copy  d Delete  q Quit"
+            "        ▏^p Commands",
+        ),
+    ],
+)
+async def test_the_footer_ends_cleanly_when_narrow(
+    registry: Registry, width: int, footer: str
+) -> None:
+    """Narrower than 80 columns the footer draws its keys closer together, and
+    below 70 leaves out the command palette's key (? lists it): no key is cut.
+    It follows the terminal's width as it changes."""
+    app = create_app(registry)
+    async with app.run_test(size=(140 - width, 15)) as pilot:
+        await until_loaded(pilot)
+        await pilot.resize_terminal(width, 15)
+        await pilot.pause(0.1)
+
+        bottom = screen_text(app).splitlines()[-1]
+        assert bottom.rstrip() == footer.rstrip()
