@@ -16,8 +16,8 @@ def quote(word: str) -> str:
 
     Nothing in it is expanded: ``$``, backquotes, globs, spaces, newlines and
     quotes all stay as they are; the empty string becomes ``''``. Characters a
-    terminal would act on or hide (escape, bell, other controls, bidirectional
-    and zero-width formatting) are never written raw: each run of them is
+    terminal would act on or hide (escape, bell, tab, other controls,
+    bidirectional and zero-width formatting) are never written raw: each run of them is
     written as ``"$(printf '\\ooo')"`` with the octal bytes of its UTF-8, which
     every POSIX shell reads back as those same characters. So a line that is
     printed, pasted or copied cannot set a terminal's colours or clipboard.
@@ -37,8 +37,10 @@ def quote(word: str) -> str:
 
 def _shows_as_is(text: str) -> bool:
     """Return whether every character of ``text`` is shown as itself on a
-    terminal: the printable ones, the space, the tab and the newline."""
-    return text.isprintable() or all(c.isprintable() or c in "\t\n" for c in text)
+    terminal and cannot be taken for another: the printable ones, the space
+    and the newline. A tab is not: it looks like spaces, and an app that shows
+    it as ``\\t`` shows a backslash and a ``t`` the same way."""
+    return text.isprintable() or all(c.isprintable() or c == "\n" for c in text)
 
 
 def _printf(characters: str) -> str:

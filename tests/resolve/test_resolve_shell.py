@@ -46,6 +46,8 @@ def resolution(
         ("it's", "'it'\"'\"'s'"),
         ("-rf", "-rf"),
         ("a\nb", "'a\nb'"),
+        ("a\tb", "'a'\"$(printf '\\011')\"'b'"),
+        ("\\t", "'\\t'"),
         ("café", "'café'"),
         ("*", "'*'"),
         ("~", "'~'"),
@@ -59,7 +61,20 @@ def test_quote_writes_one_word_the_shell_leaves_alone(word: str, quoted: str) ->
 @pytest.mark.skipif(not SHELLS, reason="no POSIX shell installed")
 @pytest.mark.parametrize("shell", SHELLS)
 @pytest.mark.parametrize(
-    "word", ["", "$HOME", "a'b\"c", "`id`", "$(id)", "x\ny", "; exit 3", "!!", "*", "é"]
+    "word",
+    [
+        "",
+        "$HOME",
+        "a'b\"c",
+        "`id`",
+        "$(id)",
+        "x\ny",
+        "x\ty\t",
+        "; exit 3",
+        "!!",
+        "*",
+        "é",
+    ],
 )
 def test_a_quoted_word_reads_back_unchanged(shell: str, word: str) -> None:
     """The shell prints exactly the word quote() wrote."""
