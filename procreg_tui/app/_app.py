@@ -1430,6 +1430,24 @@ class ProcregApp(App[int]):
         if entry is None:
             self._nothing_selected("delete")
             return
+        if entry.gone:
+            # Nothing stored is left to move: what goes is the unsaved text.
+            question = Content(f"Definition {entry.id} ") + as_content(
+                quoted(entry.label)
+            )
+            question += Content(
+                " was deleted elsewhere. Drop your unsaved edits of it, and its "
+                "row? They cannot be brought back."
+            )
+
+            def dropped(answer: bool | None) -> None:
+                if answer and entry.id in self._drafts:
+                    self._revert(entry.id)
+
+            self.push_screen(
+                ConfirmScreen("Delete", question, yes="Drop edits"), dropped
+            )
+            return
         question = Content(f"Move definition {entry.id} ") + as_content(
             quoted(entry.label)
         )

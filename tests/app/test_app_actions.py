@@ -926,6 +926,45 @@ async def test_reverting_a_definition_deleted_elsewhere_drops_its_row(
         assert app.current_id in {1, 3}
 
 
+async def test_delete_on_a_definition_deleted_elsewhere_drops_the_edits(
+    registry: Registry,
+) -> None:
+    """d on the row kept for the unsaved text of a definition deleted (and
+    purged) elsewhere offers to drop that text, not to move to the trash what
+    is no longer stored; y drops it and the row."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        _replace_text(editor, '"timeout": 600', '"timeout": 7')
+        await pilot.pause()
+        editor.action_leave()
+        with Registry.open(registry.path) as other:
+            other.delete(1)
+            other.purge()
+        await _until(pilot, lambda: app._by_id[1].gone, "the row marked gone")
+
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        body = str(app.screen.query_one(".dialog-body", Static).content)
+        await pilot.press("y")
+        await settle(pilot)
+
+        messages = [note.message for note in app._notifications]
+
+    assert body == (
+        "Definition 1 “ffmpeg-to-mp3” was deleted elsewhere. Drop your unsaved "
+        "edits of it, and its row? They cannot be brought back."
+    )
+    assert app.drafts == {}
+    assert 1 not in app._by_id
+    assert messages[-1] == (
+        "Dropped the unsaved edits of definition 1, which was deleted elsewhere."
+    )
+    assert not any("failed" in message for message in messages)
+
+
 async def test_list_actions_on_an_empty_registry_say_there_is_nothing(
     tmp_path: Path,
 ) -> None:
