@@ -276,6 +276,11 @@ def test_app_reaches_the_terminal(
     assert readable(screen, ascii_only=ascii_only), screen
 
     if terminal.height >= 60:
+        # The wiring may be drawn a moment after the command line.
+        screen = tmux.wait_for(
+            lambda screen: panel.section(screen, "Wiring") == wiring,
+            "the whole wiring under the command line",
+        )
         assert panel.section(screen, "Wiring") == wiring
     else:
         tmux.send("w")
