@@ -229,6 +229,16 @@ def _warn_of_unused_settings(
     ``saying`` so before it, with the variable it may be a misspelling of."""
     from procreg_tui.resolve import sample_bindings  # noqa: PLC0415
 
+    given: dict[str, list[str]] = {}
+    for name, value in context.options.bindings:
+        given.setdefault(name, []).append(value)
+    for name, values in given.items():
+        if len(set(values)) > 1:
+            context.tell(
+                f"warning: --set {name} is given {len(values)} times; the last "
+                f"value, {printable(values[-1])}, is used"
+            )
+
     used = sorted({name for item in definitions for name in sample_bindings(item)})
     unused = [name for name in dict(context.options.bindings) if name not in used]
     if not unused:

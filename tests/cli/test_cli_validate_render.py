@@ -234,6 +234,32 @@ def test_render_warns_of_a_set_the_definition_does_not_use(
     )
 
 
+def test_render_warns_of_a_set_given_twice_with_other_values(
+    procreg: Procreg, seeded: Path
+) -> None:
+    """--set NAME twice with different values: the last counts, and is named;
+    the same value twice says nothing."""
+    result = procreg(
+        "render",
+        "5",
+        "--set",
+        "input_file=/a",
+        "--set",
+        "output_file=/o",
+        "--set",
+        "input_file=/b\nc",
+        "--set",
+        "output_file=/o",
+    )
+
+    assert result.status == 0
+    assert result.stdout == "/usr/bin/tr -d x < '/b\nc' > /o\n"
+    assert result.stderr == (
+        "procreg: warning: --set input_file is given 2 times; the last value, "
+        "/b\\x0ac, is used\n"
+    )
+
+
 def test_render_sample_fills_unbound_variables(procreg: Procreg, seeded: Path) -> None:
     """--sample gives every unbound variable its sample path."""
     result = procreg("render", "5", "--sample")
