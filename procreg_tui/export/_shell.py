@@ -143,7 +143,7 @@ def _function_name(
     """Return the shell function name for a definition, unique among ``taken``."""
     slug = _NAME_CHARACTERS.sub("_", definition_label(definition)).strip("_").lower()
     name = f"procreg_{slug}" if slug else f"procreg_{record_id}"
-    if name in taken:
+    while name in taken:  # the id appended may make a name taken too
         name = f"{name}_{record_id}"
     return name
 

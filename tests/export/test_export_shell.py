@@ -127,6 +127,28 @@ def test_function_names_are_unique_and_never_shadow_commands(
     assert "\x1b" not in script
 
 
+def test_a_name_with_its_id_already_taken_is_never_given_twice(
+    registry_path: Path,
+) -> None:
+    """x_y_2 first, x y second, then x-y as definition 3 ... : a label and its
+    id appended can name one already taken; every function still has a name of
+    its own, so none replaces another."""
+    definitions = [
+        {"name": "x_y_3", "exec": "true"},
+        {"name": "x y", "exec": "true"},
+        {"name": "x-y", "exec": "true"},
+    ]
+
+    script = export_text(_records(registry_path, definitions), ExportFormat.SH)
+
+    functions = [line for line in script.splitlines() if line.endswith("() (")]
+    assert functions == [
+        "procreg_x_y_3() (",
+        "procreg_x_y() (",
+        "procreg_x_y_3_3() (",
+    ]
+
+
 def test_function_runs_in_a_subshell_so_cd_stays_inside(
     registry_path: Path, tmp_path: Path
 ) -> None:
