@@ -174,6 +174,10 @@ class ProcregApp(App[int]):
         self._stored_text = ""
         self._drafts: dict[int, str] = {}
         self._draft_bases: dict[int, int] = {}
+        self._base_definitions: dict[int, tuple[int, Mapping[str, Any]]] = {}
+        """The stored definition each edit of this session started from, by id,
+        with its revision: a conflict over a revision whose definition is the
+        same (deleted and restored elsewhere) is no conflict."""
         self._overrides: dict[int, dict[str, str]] = {}
         self._deleted: list[int] = []
         self._deleted_drafts: dict[int, tuple[str, int | None, Entry | None]] = {}
@@ -853,7 +857,9 @@ class ProcregApp(App[int]):
             self._drafts[current] = text
             entry = self._by_id.get(current)
             if entry is not None:
-                self._draft_bases.setdefault(current, entry.revision)
+                base = self._draft_bases.setdefault(current, entry.revision)
+                if base == entry.revision:
+                    self._base_definitions[current] = (base, entry.definition)
         if was_draft != (current in self._drafts):
             self._list.mark_drafts(self._drafts.keys())
             self._title_editor()
@@ -1739,8 +1745,18 @@ class ProcregApp(App[int]):
     def _conflicted(
         self, record_id: int, mine: dict[str, Any], conflict: Conflict
     ) -> None:
-        """Let the user keep their version or take the stored one."""
+        """Let the user keep their version or take the stored one.
+
+        When what is stored now is the very definition the edits started from
+        (it was deleted and restored elsewhere, say), nothing of theirs would be
+        lost: the edits are stored on top of it without asking.
+        """
         theirs = conflict.current
+        started = self._base_definitions.get(record_id)
+        if started == (conflict.base_revision, theirs.definition):
+            self._base_definitions.pop(record_id, None)
+            self._store(record_id, mine, base=theirs.revision)
+            return
 
         def resolved(choice: str | None) -> None:
             if choice == "mine":

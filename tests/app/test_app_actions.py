@@ -134,6 +134,34 @@ async def test_conflict_keep_mine(registry: Registry) -> None:
         assert stored.revision == 3
 
 
+async def test_a_definition_deleted_and_restored_elsewhere_is_no_conflict(
+    registry: Registry,
+) -> None:
+    """Deleted and restored elsewhere while edited here: its revision moved on
+    but it holds what the edits started from, so ctrl+s stores them without
+    a conflict; a change of its content still asks (see above)."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        editor = app.query_one(DefinitionEditor)
+        _replace_text(editor, '"timeout": 600', '"timeout": 700')
+        await pilot.pause()
+        with Registry.open(registry.path) as other:
+            other.delete(1)
+            other.restore(1)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        screen = app.screen
+        messages = [note.message for note in app._notifications]
+
+    stored = registry.get(1)
+    assert not isinstance(screen, ConflictScreen)
+    assert (stored.definition["timeout"], stored.revision) == (700, 4)
+    assert messages[-1] == "Saved definition 1 (revision 4)."
+    assert app.drafts == {}
+
+
 async def test_conflict_shows_both_versions_from_the_line_it_names(
     registry: Registry,
 ) -> None:
