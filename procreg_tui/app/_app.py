@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -17,6 +20,7 @@ from textual.command import CommandPalette
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.dom import DOMNode
+from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static, TextArea
@@ -93,6 +97,8 @@ SEARCH_SLICE = 2000
 """Rows whose search text is worked out between two looks at the keyboard."""
 POLL_INTERVAL = 1.0
 """Seconds between two looks at whether the registry file changed on disk."""
+KEY_PATIENCE = 0.5
+"""Seconds a key read with others waits for the one before it to be handled."""
 
 REGISTRY_WRITES = frozenset({"new", "save", "duplicate", "delete", "undo"})
 """Actions that change the registry: off while it is read-only or unreachable."""
@@ -131,6 +137,20 @@ class MainScreen(Screen[Any]):
     AUTO_FOCUS = "#list"
     """The keyboard starts on the list, never in the filter; on no widget while
     the list is empty."""
+
+
+@dataclass
+class _KeyTurns:
+    """Keys from the terminal taking their turns (see ``ProcregApp._deliver_key``)."""
+
+    in_flight: bool = False
+    """Whether a key has been handed on and is not handled yet."""
+    turn: int = 0
+    """How many keys have been handed on."""
+    held: list[events.Key] = field(default_factory=list)
+    """Keys waiting for the one before them to be handled, in the order typed."""
+    settling: asyncio.Task[None] | None = None
+    """Waits for the app to be quiet before the next key goes on."""
 
 
 class ProcregApp(App[int]):
@@ -198,6 +218,7 @@ class ProcregApp(App[int]):
         self._announce: str | None = None
         self._carried: tuple[str, list[Problem]] | None = None
         self._offline: str | None = None
+        self._keys = _KeyTurns()
         self._retry: Callable[[], None] | None = None
         self.failure: str | None = None
         """Why the app stopped without showing the registry, if it did."""
@@ -313,7 +334,58 @@ class ProcregApp(App[int]):
                         await self.run_action(binding.action)
                         break
             return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._keys.in_flight or self._keys.held:
+                self._keys.held.append(event)
+                return
+            await self._deliver_key(event)
+            return
         await super().on_event(event)
+
+    async def _deliver_key(self, event: events.Key) -> None:
+        """Hand a key from the terminal on, and hold the next ones until it has
+        been handled.
+
+        Textual hands each key to the widget that has the keyboard when the
+        key is taken from the app's queue. Keys read in one go (typing over
+        SSH) are all in that queue before the first has been handled, so a
+        letter typed after Enter or / would reach the list instead of the
+        editor or filter that key opens, and act as a command there. The next
+        key goes on only once every widget has handled what this one set off
+        (a row chosen, a change of focus, a dialog); after a short time it
+        goes anyway.
+        """
+        self._keys.in_flight = True
+        self._keys.turn += 1
+        await super().on_event(event)
+        self._keys.settling = asyncio.create_task(self._settle(self._keys.turn))
+
+    def _busy(self) -> bool:
+        """Whether a message is waiting or being handled anywhere in the app."""
+        pumps: list[MessagePump] = [self]
+        for screen in self.screen_stack:
+            pumps += screen.walk_children(with_self=True)
+        return any(
+            pump.message_queue_size
+            or getattr(pump._message_queue, "_unfinished_tasks", 0)
+            for pump in pumps
+        )
+
+    async def _settle(self, turn: int) -> None:
+        """Let the next key go on once the app is quiet, or after a while."""
+        deadline = time.monotonic() + KEY_PATIENCE
+        await asyncio.sleep(0)
+        while self._busy() and time.monotonic() < deadline:
+            await asyncio.sleep(0.001)
+        self.call_later(self._next_key, turn)
+
+    async def _next_key(self, turn: int) -> None:
+        """Let the next held key go on, once the key of ``turn`` is handled."""
+        if turn != self._keys.turn or not self._keys.in_flight:
+            return
+        self._keys.in_flight = False
+        if self._keys.held:
+            await self._deliver_key(self._keys.held.pop(0))
 
     def notify(
         self,

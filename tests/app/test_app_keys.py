@@ -181,12 +181,39 @@ async def test_typing_in_a_binding_stays_there_when_the_variables_change(
 async def _arrive_together(pilot: Pilot[int], keys: str) -> None:
     """Hand the app ``keys`` in one go, as a terminal read over SSH does:
     each key is queued before the one before it has been handled."""
-    named = {"\x7f": "backspace", "\x1b[D": "left"}
-    for key in re.findall(r"\x1b\[D|.", keys):
+    named = {"\x7f": "backspace", "\x1b[D": "left", "\r": "enter", "/": "slash"}
+    for key in re.findall(r"\x1b\[D|.", keys, re.DOTALL):
         name = named.get(key, key)
         pilot.app.post_message(events.Key(name, key if len(key) == 1 else None))
-    for _ in range(5):
+    for _ in range(10):
         await pilot.pause()
+
+
+async def test_letters_read_with_the_key_that_opens_a_field_go_into_it(
+    registry: Registry,
+) -> None:
+    """/ then letters, or Enter then letters, read in one go: the letters go
+    into the filter or the editor those keys open, never to the list, where
+    d and y would delete a definition."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await settle(pilot)
+
+        await _arrive_together(pilot, "/dy")
+        typed_in_filter = app.query_one("#filter", Input).value
+        await pilot.press("escape")
+        await settle(pilot)
+
+        editor = app.query_one(DefinitionEditor)
+        await _arrive_together(pilot, "\rdy")
+        first_line = editor.document.get_line(0)
+        dialog_open = len(app.screen_stack) > 1
+
+    assert typed_in_filter == "dy"
+    assert first_line == "dy{"
+    assert not dialog_open
+    assert [record.id for record in registry.records()] == [1, 2, 3, 4, 5, 6]
 
 
 async def test_keys_that_arrive_together_apply_in_order(registry: Registry) -> None:
