@@ -493,6 +493,9 @@ def _export_for_engine(
             remove_folders(made)
             context.tell(f"{error}; nothing was written")
             return ExitCode.FAILURE
+        except BaseException:  # interrupted: the files are undone, so the folders
+            remove_folders(made)
+            raise
         for path in written:
             context.tell(f"wrote {path}")
     elif output and output != "-":

@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import suppress
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from functools import partial
 from typing import TextIO
 
@@ -19,6 +20,9 @@ from procreg_tui.cli._text import printable
 from procreg_tui.export._json import dumps_pretty
 from procreg_tui.registry import Registry, open_registry
 from procreg_tui.remote import remote_url
+
+_STOPS = (15, 1)
+"""SIGTERM and SIGHUP, by number (the same on every POSIX system)."""
 
 DEBUG_VARIABLE = "PROCREG_DEBUG"
 """Set to 1 to see the traceback of an internal error on standard error."""
@@ -71,11 +75,16 @@ def run(
     try:
         if options.command is None:
             return _start_app(context)
-        return COMMANDS[options.command](context)
+        with _stops_as_interrupts(options.command):
+            return COMMANDS[options.command](context)
     except Refused as refusal:
         context.tell(str(refusal))
         context.answer_failure(str(refusal), **refusal.details)
         return ExitCode.FAILURE
+    except Stopped as stop:
+        context.tell(f"stopped by {stop.name}")
+        context.answer_failure(f"stopped by {stop.name}")
+        return 128 + stop.signal
     except KeyboardInterrupt:
         context.tell("interrupted")
         context.answer_failure("interrupted")
@@ -96,6 +105,44 @@ def run(
         return ExitCode.FAILURE
     finally:
         context.close()
+
+
+class Stopped(KeyboardInterrupt):
+    """The command was asked to stop by SIGTERM or SIGHUP (a closed SSH session).
+
+    Raised where the command is, as Ctrl-C is, so that what it had half done
+    (a folder of exports, a new registry file) is undone on the way out.
+    """
+
+    def __init__(self, signal: int) -> None:
+        import signal as signals  # noqa: PLC0415
+
+        self.signal = signal
+        self.name = signals.Signals(signal).name
+        super().__init__(self.name)
+
+
+@contextmanager
+def _stops_as_interrupts(command: str) -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into :class:`Stopped` while ``command`` runs.
+
+    Only in the main thread, where Python runs signal handlers; ``serve``
+    keeps the server's own handling, which ends it cleanly.
+    """
+    if command == "serve" or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    import signal  # noqa: PLC0415
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Stopped(signum)
+
+    kept = {number: signal.signal(number, stop) for number in _STOPS}
+    try:
+        yield
+    finally:
+        for number, handler in kept.items():
+            signal.signal(number, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -208,6 +208,7 @@ exit status:
   2  a wrong command line, or the app started without a terminal
   70 an internal error of procreg (a bug; please report it)
   130 interrupted (Ctrl-C)
+  129, 143 stopped by a hangup (SIGHUP) or SIGTERM
 
 examples:
   procreg                          start the app

@@ -6,9 +6,11 @@ import contextlib
 import os
 import secrets
 import shutil
+import signal
 import stat
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from procreg_tui.export._errors import ExportError
@@ -113,44 +115,77 @@ def write_all_atomically(files: Sequence[tuple[Path, str]]) -> None:
                 through.append((path, text))
                 continue
             target = Path(os.path.realpath(path))
-            prepared.append((path, target, _prepare(path, target, text)))
+            with _uninterrupted():  # a new file is always in the list
+                prepared.append((path, target, _prepare(path, target, text)))
     except BaseException:
-        for _, _, temporary in prepared:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+        with _uninterrupted():
+            for _, _, temporary in prepared:
+                with contextlib.suppress(OSError):
+                    temporary.unlink()
         raise
 
     done: list[tuple[Path, Path | None]] = []
     """Each file renamed into place and the file it replaced, kept aside."""
     try:
         for path, target, temporary in prepared:
-            try:
-                backup = _backup(target) if target.exists() else None
-            except OSError as error:
-                raise ExportError(f"cannot write {path}: {error.strerror}") from error
-            try:
-                os.replace(temporary, target)
-            except BaseException as error:
-                if backup is not None:
-                    with contextlib.suppress(OSError):
-                        backup.unlink()
-                if isinstance(error, OSError):
-                    message = f"cannot write {path}: {error.strerror}"
-                    raise ExportError(message) from error
-                raise
-            done.append((target, backup))
+            with _uninterrupted():  # a file renamed is always in the list
+                _replace(path, target, temporary, done)
         for path, text in through:
             _write_through(path, text)
     except BaseException:
-        _undo(done)
-        for _, _, temporary in prepared:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+        with _uninterrupted():
+            _undo(done)
+            for _, _, temporary in prepared:
+                with contextlib.suppress(OSError):
+                    temporary.unlink()
         raise
-    for _, backup in done:
+    with _uninterrupted():
+        for _, backup in done:
+            if backup is not None:
+                with contextlib.suppress(OSError):
+                    backup.unlink()
+
+
+def _replace(
+    path: Path, target: Path, temporary: Path, done: list[tuple[Path, Path | None]]
+) -> None:
+    """Rename ``temporary`` over ``target``, keeping the file it replaces aside;
+    record both in ``done``.
+
+    Raises:
+        ExportError: the old file cannot be kept or the new one renamed.
+    """
+    try:
+        backup = _backup(target) if target.exists() else None
+    except OSError as error:
+        raise ExportError(f"cannot write {path}: {error.strerror}") from error
+    try:
+        os.replace(temporary, target)
+    except OSError as error:
         if backup is not None:
             with contextlib.suppress(OSError):
                 backup.unlink()
+        raise ExportError(f"cannot write {path}: {error.strerror}") from error
+    done.append((target, backup))
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP until the block is over.
+
+    A step whose file must be recorded to be undone (made, then listed) is
+    not cut between the two; the signal takes effect right after it. Only
+    the main thread, where Python runs signal handlers, holds them.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _prepare(path: Path, target: Path, text: str) -> Path:

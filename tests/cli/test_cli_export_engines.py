@@ -5,6 +5,10 @@ from __future__ import annotations
 import errno
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -376,6 +380,45 @@ def test_a_folder_export_is_written_all_or_none(
         "6-wc-input-argument.cwl",
     ]
     assert (folder / "5-tr-strip-x.cwl").read_text() == "kept\n"
+
+
+@pytest.mark.parametrize(
+    ("stop", "status", "told"),
+    [
+        (signal.SIGINT, 130, "procreg: interrupted"),
+        (signal.SIGTERM, 143, "procreg: stopped by SIGTERM"),
+        (signal.SIGHUP, 129, "procreg: stopped by SIGHUP"),
+    ],
+)
+def test_a_folder_export_stopped_halfway_leaves_nothing(
+    registry_path: Path, tmp_path: Path, stop: int, status: int, told: str
+) -> None:
+    """Ctrl-C, SIGTERM or a hangup (a closed SSH session) while the files are
+    being written: the files and the folders made go, and the status says so."""
+    with Registry.open(registry_path) as registry:
+        registry.create_many(
+            [
+                {"name": f"job{index}", "exec": "/bin/echo", "argv": ["x" * 20_000]}
+                for index in range(1000)
+            ]
+        )
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "kept.txt").write_text("kept\n")
+    folder = tmp_path / "out" / "made" / "sub"
+    command = [sys.executable, "-m", "procreg_tui", "--db", str(registry_path)]
+    command += ["export", "--format", "slurm", "-o", f"{folder}/"]
+    export = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    for _ in range(6000):
+        if folder.is_dir() and any(folder.iterdir()):
+            break
+        time.sleep(0.005)
+    export.send_signal(stop)
+    _, stderr = export.communicate(timeout=120)
+
+    assert (export.returncode, stderr.splitlines()[-1]) == (status, told)
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["kept.txt"]
 
 
 @pytest.mark.parametrize("export_format", ENGINES + STREAMS)
