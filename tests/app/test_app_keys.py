@@ -304,6 +304,32 @@ async def test_a_dialog_shows_its_own_keys_in_the_footer(
 
 
 @pytest.mark.parametrize(
+    ("dialog", "bottom"),
+    [
+        ("confirm", "y Delete  n Cancel"),
+        ("template", "esc Cancel"),
+        ("help", "█" + "▄" * 58 + "█"),
+        ("export", "█" + "▄" * 58 + "█"),
+    ],
+)
+async def test_at_the_smallest_size_no_dialog_shows_the_main_keys(
+    registry: Registry, dialog: str, bottom: str
+) -> None:
+    """At 60x15 a small dialog keeps its own footer; one that takes the whole
+    screen gives the row to itself (its border is the last row). The main
+    screen's keys, which do nothing under a dialog, never show."""
+    app = create_app(registry)
+    async with app.run_test(size=(60, 15)) as pilot:
+        await until_loaded(pilot)
+        await _open_dialog(pilot, registry, dialog)
+        for _ in range(50):
+            await pilot.pause(0.02)
+        last_row = screen_text(app).splitlines()[-1]
+
+    assert last_row.strip() == bottom
+
+
+@pytest.mark.parametrize(
     ("width", "footer"),
     [
         (60, "? Help / Filter n New ^s Save c Copy d Delete q Quit"),
