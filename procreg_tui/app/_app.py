@@ -337,6 +337,7 @@ class ProcregApp(App[int]):
         if isinstance(event, events.Key) and not event.is_forwarded:
             if self._keys.in_flight or self._keys.held:
                 self._keys.held.append(event)
+                self._settle_later()
                 return
             await self._deliver_key(event)
             return
@@ -358,7 +359,18 @@ class ProcregApp(App[int]):
         self._keys.in_flight = True
         self._keys.turn += 1
         await super().on_event(event)
-        self._keys.settling = asyncio.create_task(self._settle(self._keys.turn))
+        if self._keys.held:
+            self._settle_later()
+
+    def _settle_later(self) -> None:
+        """Wait, in a task of its own, for the key in flight to be handled.
+
+        Only a key that comes while another is in flight waits: keys typed
+        one at a time find the app quiet and go on at once.
+        """
+        settling = self._keys.settling
+        if settling is None or settling.done():
+            self._keys.settling = asyncio.create_task(self._settle(self._keys.turn))
 
     def _busy(self) -> bool:
         """Whether a message is waiting or being handled anywhere in the app."""
