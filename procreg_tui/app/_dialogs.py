@@ -82,7 +82,12 @@ class ConfirmScreen(Dialog[bool]):
 class TemplateScreen(Dialog[Template | None]):
     """Offers the templates a new definition can start from."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        # As in the list of definitions.
+        Binding("j", "move('cursor_down')", show=False),
+        Binding("k", "move('cursor_up')", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         """Lay out the list of templates."""
@@ -108,6 +113,11 @@ class TemplateScreen(Dialog[Template | None]):
     def action_cancel(self) -> None:
         """Dismiss without a template."""
         self.dismiss(None)
+
+    def action_move(self, action: str) -> None:
+        """Move the list's cursor by running its ``action``."""
+        options = self.query_one("#templates", OptionList)
+        getattr(options, f"action_{action}")()
 
 
 Resolution = Literal["mine", "theirs"]

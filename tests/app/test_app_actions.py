@@ -244,6 +244,19 @@ async def test_new_from_each_template(registry: Registry) -> None:
         ]
 
 
+async def test_j_and_k_move_among_the_templates(registry: Registry) -> None:
+    """j and k move in the template picker as they do in the list."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_loaded(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("j", "j", "j", "k", "enter")
+        await settle(pilot)
+
+    assert registry.get(7).definition == TEMPLATES[2].definition
+
+
 async def test_templates_are_clean_definitions() -> None:
     """Every template validates without errors or warnings."""
     problems = {t.key: validate(t.fresh()) for t in TEMPLATES}
