@@ -61,13 +61,7 @@ def write_atomically(path: Path, text: str) -> None:
         ExportError: the folder cannot be written, the disk is full, or
             ``path`` is a folder; ``path`` is then left as it was.
     """
-    try:
-        status = path.stat()
-    except OSError:
-        status = None
-    if status is not None and stat.S_ISDIR(status.st_mode):
-        raise ExportError(f"cannot write {path}: it is a folder")
-    if status is not None and not stat.S_ISREG(status.st_mode):
+    if _not_a_file(path):
         _write_through(path, text)
         return
 
@@ -105,13 +99,7 @@ def write_all_atomically(files: Sequence[tuple[Path, str]]) -> None:
     prepared: list[tuple[Path, Path, Path]] = []
     try:
         for path, text in files:
-            try:
-                status = path.stat()
-            except OSError:
-                status = None
-            if status is not None and stat.S_ISDIR(status.st_mode):
-                raise ExportError(f"cannot write {path}: it is a folder")
-            if status is not None and not stat.S_ISREG(status.st_mode):
+            if _not_a_file(path):
                 through.append((path, text))
                 continue
             target = Path(os.path.realpath(path))
@@ -144,6 +132,22 @@ def write_all_atomically(files: Sequence[tuple[Path, str]]) -> None:
             if backup is not None:
                 with contextlib.suppress(OSError):
                     backup.unlink()
+
+
+def _not_a_file(path: Path) -> bool:
+    """Whether something other than a file is at ``path`` (a device, a pipe),
+    to be written to as it is rather than replaced.
+
+    Raises:
+        ExportError: ``path`` is a folder.
+    """
+    try:
+        status = path.stat()
+    except OSError:
+        return False
+    if stat.S_ISDIR(status.st_mode):
+        raise ExportError(f"cannot write {path}: it is a folder")
+    return not stat.S_ISREG(status.st_mode)
 
 
 def _replace(
