@@ -9,6 +9,7 @@ from app_helpers import footer_keys, list_labels, screen_text, settle, until_loa
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Button, Footer, Input
+from textual.widgets._toast import Toast
 
 from procreg_tui.app import create_app
 from procreg_tui.app._definition_list import DefinitionList
@@ -301,6 +302,37 @@ async def test_a_dialog_shows_its_own_keys_in_the_footer(
         assert footer.y == 23
         for button in screen.query(Button):
             assert button.region.bottom <= footer.y
+
+
+@pytest.mark.parametrize("dialog", ["confirm", "template", "conflict", "export"])
+async def test_notifications_over_a_dialog_leave_its_buttons_and_footer_clear(
+    registry: Registry, dialog: str
+) -> None:
+    """A notice that comes while a dialog is open stacks from the top right,
+    never over the dialog's buttons, its fields or its footer."""
+    app = create_app(registry)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await until_loaded(pilot)
+        await _open_dialog(pilot, registry, dialog)
+        app.notify("The registry changed on disk; the list shows it: 6 definitions.")
+        for _ in range(20):
+            await pilot.pause(0.02)
+        screen = app.screen
+        toasts = [toast.region for toast in screen.query(Toast)]
+        kept_clear = [
+            widget.region
+            for widget in screen.query("Button, Input, OptionList, Footer")
+            if widget.region.area
+        ]
+
+    assert toasts
+    assert kept_clear
+    assert not [
+        (toast, region)
+        for toast in toasts
+        for region in kept_clear
+        if toast.overlaps(region)
+    ]
 
 
 @pytest.mark.parametrize(
