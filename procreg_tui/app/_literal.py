@@ -11,8 +11,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from textual import events
-from textual.widget import Widget
 from textual.widgets import Input, TextArea
 from textual.widgets.text_area import Edit, EditResult
 
@@ -26,26 +24,6 @@ def without_hidden(text: str) -> str:
     return "".join(char for char in text if not is_hidden(char))
 
 
-async def ran_own_binding(widget: Widget, event: events.Key) -> bool:
-    """Run ``widget``'s own binding of the key (Backspace, an arrow...) at once.
-
-    Textual runs a widget's bindings only once an unhandled key has bubbled up
-    to the app, by which time the letters read after it in the same burst
-    (typing over SSH, keys sent together) have been typed: Backspace then
-    erases the wrong letter. Run from the field's ``_on_key``, each key acts in
-    the order it was typed. Letters are left to the field, and keys it does
-    not bind still go on to the screen and the app.
-    """
-    if event.is_printable:
-        return False
-    for binding in widget._bindings.key_to_bindings.get(event.key, ()):
-        if not binding.priority and await widget.app.run_action(binding.action, widget):
-            event.stop()
-            event.prevent_default()
-            return True
-    return False
-
-
 class LiteralInput(Input):
     """A one-line field that drops control characters from whatever it is given.
 
@@ -57,10 +35,6 @@ class LiteralInput(Input):
         """Return ``value`` without characters that would act on the terminal."""
         return without_hidden(value)
 
-    async def _on_key(self, event: events.Key) -> None:
-        if not await ran_own_binding(self, event):
-            await super()._on_key(event)
-
 
 class LiteralTextArea(TextArea):
     """A text area that shows control characters as visible escapes.
@@ -71,10 +45,6 @@ class LiteralTextArea(TextArea):
     def __init__(self, text: str = "", **options: Any) -> None:
         # TextArea sets its first text without load_text.
         super().__init__(self.entering(text), **options)
-
-    async def _on_key(self, event: events.Key) -> None:
-        if not await ran_own_binding(self, event):
-            await super()._on_key(event)
 
     def entering(self, text: str) -> str:
         """Return ``text`` as this area takes it in."""

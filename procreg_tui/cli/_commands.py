@@ -213,7 +213,7 @@ def render_command(context: Context) -> int:
         context.write_text(line + "\n")
         if context.options.wiring:
             context.write_text("\n" + "".join(f"{part}\n" for part in drawn.to_text()))
-    _warn_of_unused_settings(context, [definition], "the definition has no")
+    _warn_of_settings(context, [definition], "the definition has no")
     for name in sorted(resolution.unbound):
         context.tell(
             f"${{{name}}} has no value; give it with --set {name}=VALUE "
@@ -222,11 +222,12 @@ def render_command(context: Context) -> int:
     return ExitCode.OK
 
 
-def _warn_of_unused_settings(
+def _warn_of_settings(
     context: Context, definitions: Sequence[Any], saying: str
 ) -> None:
-    """Warn of each ``--set`` NAME no ``${NAME}`` of ``definitions`` takes,
-    ``saying`` so before it, with the variable it may be a misspelling of."""
+    """Warn of each ``--set`` NAME given again with another value (the last
+    counts), and of each no ``${NAME}`` of ``definitions`` takes, ``saying`` so
+    before it, with the variable it may be a misspelling of."""
     from procreg_tui.resolve import sample_bindings  # noqa: PLC0415
 
     given: dict[str, list[str]] = {}
@@ -475,7 +476,7 @@ def _export_for_engine(
 
     for warning in export.warnings:
         context.tell(f"warning: {warning}")
-    _warn_of_unused_settings(
+    _warn_of_settings(
         context,
         [record.definition for record in records],
         "no definition exported uses",

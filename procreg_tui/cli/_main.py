@@ -114,11 +114,11 @@ class Stopped(KeyboardInterrupt):
     (a folder of exports, a new registry file) is undone on the way out.
     """
 
-    def __init__(self, signal: int) -> None:
-        import signal as signals  # noqa: PLC0415
+    def __init__(self, signum: int) -> None:
+        import signal  # noqa: PLC0415
 
-        self.signal = signal
-        self.name = signals.Signals(signal).name
+        self.signal = signum
+        self.name = signal.Signals(signum).name
         super().__init__(self.name)
 
 
